@@ -1,0 +1,153 @@
+"""Concurrent-safe additions for many writers at once (the live room, scripts).
+
+Each call takes the folder lock, re-reads the workshop from disk, checks the new row, appends
+it and saves only the table it touched, so no concurrent addition is lost and the folder
+always validates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+
+from .folder import _save_changes, _serialise, folder_lock, load
+from .schema import IMPACT_VALUES, SOURCES, TABLES
+from .tables import NUMERIC, _series
+from .validate import dots_spent
+from .workshop import Workshop
+
+
+def _append(ws: Workshop, table: str, row: dict) -> None:
+    """Add one row, keeping the table's columns (extra ones blank) and dtypes."""
+    frame = ws.tables[table]
+    spec = TABLES[table]
+    columns = list(frame.columns) + [k for k in row if k not in frame.columns]
+    data = {}
+    for name in columns:
+        col = spec.by_name.get(name)
+        value = row.get(name)
+        if value is None and not (col is not None and col.kind in NUMERIC):
+            value = ""
+        data[name] = _series([value], col)
+    new = pd.DataFrame(data)
+    ws.tables[table] = pd.concat([frame, new], ignore_index=True) if len(frame) else new
+
+
+def _commit(ws: Workshop, folder: Path) -> None:
+    _save_changes(ws, folder, _serialise(ws))
+
+
+def _now() -> str:
+    return dt.datetime.now().replace(microsecond=0).isoformat()
+
+
+def slugify(text: str, limit: int = 40) -> str:
+    """A slug from free text (ASCII, lower case, dashes), never empty."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].strip("-")
+    return slug or "item"
+
+
+def _unique_id(base: str, taken: set[str]) -> str:
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _score(name: str, value: object) -> int:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an integer from 1 to 5, got {value!r}") from None
+    if not number.is_integer() or not 1 <= number <= 5:
+        raise ValueError(f"{name} must be an integer from 1 to 5, got {value!r}")
+    return int(number)
+
+
+def add_vote(folder: str | os.PathLike, voter: str, item: str, votes: int = 1) -> int:
+    """Record dot votes for a pain point or opportunity; returns the voter's dots left.
+
+    Raises ``ValueError`` for an unknown item, a blank voter, or past the dot budget.
+    """
+    folder = Path(folder)
+    if not str(voter).strip():
+        raise ValueError("voter must not be blank: enter your name first")
+    if not isinstance(votes, int) or isinstance(votes, bool) or votes < 1:
+        raise ValueError(f"votes must be a whole number, 1 or more, got {votes!r}")
+    item = str(item).strip().lower()
+    with folder_lock(folder):
+        ws = load(folder)
+        known = set(ws.pain_points["id"]) | set(ws.opportunities["id"])
+        if item not in known:
+            raise ValueError(f"unknown item {item!r}: vote for a pain point or opportunity id")
+        spent = dots_spent(ws.votes, voter)
+        if spent + votes > ws.dots_per_voter:
+            raise ValueError(f"{voter} has {ws.dots_per_voter - spent} of {ws.dots_per_voter} dots "
+                             f"left; cannot spend {votes}")
+        _append(ws, "votes", {"voter": voter, "item": item, "votes": votes, "at": _now()})
+        _commit(ws, folder)
+        return ws.dots_per_voter - spent - votes
+
+
+def add_pain_point(folder: str | os.PathLike, persona: str, touchpoint: str, description: str,
+                   severity: int, frequency: int, evidence: str = "",
+                   source: str = "assumption", id: str | None = None) -> str:
+    """Append a pain point; returns its id (made from the description when not given)."""
+    folder = Path(folder)
+    if not str(description).strip():
+        raise ValueError("description must not be blank: what goes wrong for the customer?")
+    sev, freq = _score("severity", severity), _score("frequency", frequency)
+    source = (source or "assumption").strip().lower()
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {', '.join(SOURCES)}, got {source!r}")
+    persona, touchpoint = persona.strip().lower(), touchpoint.strip().lower()
+    with folder_lock(folder):
+        ws = load(folder)
+        if persona != "*" and persona not in set(ws.personas["id"]):
+            raise ValueError(f"unknown persona {persona!r}")
+        if touchpoint not in set(ws.touchpoints["id"]):
+            raise ValueError(f"unknown touchpoint {touchpoint!r}")
+        taken = set(ws.pain_points["id"]) | set(ws.opportunities["id"])
+        new_id = (id or "").strip().lower() or _unique_id(slugify(description), taken)
+        if new_id in taken:
+            raise ValueError(f"id {new_id!r} is already taken")
+        _append(ws, "pain_points", {"id": new_id, "persona": persona, "touchpoint": touchpoint,
+                                    "description": description, "severity": sev,
+                                    "frequency": freq, "evidence": evidence, "source": source})
+        _commit(ws, folder)
+        return new_id
+
+
+def add_opportunity(folder: str | os.PathLike, title: str, description: str = "",
+                    addresses: str = "", impact: float | None = None,
+                    id: str | None = None, owner: str = "") -> str:
+    """Append an opportunity idea (status ``idea``); returns its id."""
+    folder = Path(folder)
+    if not str(title).strip():
+        raise ValueError("title must not be blank: name the idea")
+    if impact is not None and float(impact) not in IMPACT_VALUES:
+        raise ValueError(f"impact must be one of 0.25, 0.5, 1, 2, 3, got {impact!r}")
+    refs = ";".join(p.strip().lower() for p in re.split(r"[;,]", addresses or "") if p.strip())
+    with folder_lock(folder):
+        ws = load(folder)
+        pains = set(ws.pain_points["id"])
+        unknown = [r for r in refs.split(";") if r and r not in pains]
+        if unknown:
+            raise ValueError(f"unknown pain point(s) {', '.join(unknown)} in addresses")
+        taken = pains | set(ws.opportunities["id"])
+        new_id = (id or "").strip().lower() or _unique_id(slugify(title), taken)
+        if new_id in taken:
+            raise ValueError(f"id {new_id!r} is already taken")
+        _append(ws, "opportunities", {"id": new_id, "title": title, "description": description,
+                                      "addresses": refs, "impact": impact, "owner": owner,
+                                      "status": "idea"})
+        _commit(ws, folder)
+        return new_id

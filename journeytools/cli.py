@@ -1,0 +1,122 @@
+"""The ``journeytools`` command line: each command parses options and makes one call."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Callable, Optional
+
+import typer
+from rich.console import Console
+
+from .errors import ConflictError, JourneyToolsError, Problem, ValidationError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Customer journey maps as plain files: validate, score, report, export.")
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+STATE = {"debug": False}
+
+
+@app.callback()
+def _root(debug: bool = typer.Option(False, "--debug", help="Show tracebacks on errors.")) -> None:
+    STATE["debug"] = debug
+
+
+def print_problems(problems: list[Problem], console: Console = err) -> None:
+    for p in problems:
+        style = "yellow" if p.level == "warning" else "red"
+        prefix = "warning: " if p.level == "warning" else ""
+        console.print(f"[{style}]{prefix}[/{style}]{_esc(str(p))}" if prefix else _esc(str(p)))
+
+
+def _esc(text: str) -> str:
+    from rich.markup import escape
+    return escape(text)
+
+
+def run(fn: Callable[[], int | None]) -> None:
+    """Call ``fn`` and map known errors to exit codes (1: bad input or failed work)."""
+    try:
+        code = fn() or 0
+    except ValidationError as exc:
+        if STATE["debug"]:
+            raise
+        print_problems(exc.problems)
+        n = len(exc.problems)
+        err.print(f"{n} problem{'s' if n != 1 else ''} found.")
+        code = 1
+    except (JourneyToolsError, ConflictError, FileExistsError, FileNotFoundError, KeyError,
+            ValueError, PermissionError, NotADirectoryError) as exc:
+        if STATE["debug"]:
+            raise
+        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        err.print(f"error: {_esc(str(msg))}")
+        code = 1
+    raise typer.Exit(code)
+
+
+@app.command()
+def validate(folder: Path = typer.Argument(..., help="Workshop folder.")) -> None:
+    """Check a workshop folder; exit 1 listing every problem."""
+    from .folder import validate as check
+
+    def go() -> int:
+        report = check(folder)
+        print_problems(report.warnings, out)
+        if report.errors:
+            print_problems(report.errors)
+            n = len(report.errors)
+            err.print(f"{folder}: {n} problem{'s' if n != 1 else ''} found.")
+            return 1
+        ws = report.workshop
+        assert ws is not None
+        counts = (f"{len(ws.stages)} stages, {len(ws.personas)} personas, "
+                  f"{len(ws.touchpoints)} touchpoints, {len(ws.steps)} steps, "
+                  f"{len(ws.pain_points)} pain points, {len(ws.opportunities)} opportunities, "
+                  f"{len(ws.votes)} votes, {len(ws.kpis)} KPIs")
+        w = len(report.warnings)
+        out.print(f"{folder}: valid — {counts}" + (f" ({w} warning{'s' if w != 1 else ''})" if w else ""))
+        return 0
+
+    run(go)
+
+
+@app.command()
+def templates() -> None:
+    """List the starter templates."""
+    from .starters import list_starters
+
+    def go() -> int:
+        for s in list_starters():
+            out.print(f"{s.name:<18} {_esc(s.title)}" + (f" — {_esc(s.description)}" if s.description else ""))
+        return 0
+
+    run(go)
+
+
+@app.command()
+def new(folder: Path = typer.Argument(..., help="Folder to create (must be empty or absent)."),
+        template: str = typer.Option("retail-ecommerce", "--template", "-t",
+                                     help="Starter template (see 'journeytools templates').")) -> None:
+    """Create a valid workshop from a starter template."""
+    from .starters import new_workshop
+
+    def go() -> int:
+        path = new_workshop(folder, template)
+        out.print(f"created {path} from template {template!r}; next: journeytools validate {path}")
+        return 0
+
+    run(go)
+
+
+def main() -> None:
+    """Entry point of the console script and ``python -m journeytools``."""
+    try:
+        app(standalone_mode=True)
+    except SystemExit as exc:
+        raise SystemExit(exc.code) from None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

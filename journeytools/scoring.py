@@ -1,0 +1,352 @@
+"""Scores and rankings (SPEC §3) as pure functions over a loaded workshop.
+
+No I/O and no printing: notebooks, reports and the CLI all share these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .workshop import Workshop
+
+RICE_FIELDS = ("reach", "impact", "confidence", "effort")
+QUADRANTS = ("quick win", "big bet", "fill-in", "money pit")
+HIGH_PAIN_SCORE = 12  # severity × frequency from which an unaddressed pain point is a gap
+
+
+def _col(frame: pd.DataFrame, name: str, default: Any) -> pd.Series:
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series([default] * len(frame), index=frame.index, dtype=object if isinstance(default, str) else None)
+
+
+def split_list(value: object) -> list[str]:
+    """Items of a ``;``-separated cell (``channels``, ``addresses``), stripped, blanks dropped."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    return [p.strip() for p in str(value).split(";") if p.strip()]
+
+
+def persona_weights(ws: Workshop) -> pd.Series:
+    """Weight per persona id (default 1)."""
+    p = ws.personas
+    w = pd.to_numeric(_col(p, "weight", np.nan), errors="coerce").fillna(1.0).astype(float)
+    return pd.Series(w.to_numpy(), index=p["id"].astype(str).to_numpy(), dtype=float)
+
+
+def vote_counts(ws: Workshop) -> pd.Series:
+    """Dot votes received per item id."""
+    v = ws.votes
+    if not len(v):
+        return pd.Series(dtype="int64")
+    n = pd.to_numeric(_col(v, "votes", np.nan), errors="coerce").fillna(1).astype("int64")
+    return n.groupby(v["item"].astype(str).to_numpy()).sum()
+
+
+def stage_order(ws: Workshop) -> dict[str, int]:
+    return {sid: i for i, sid in enumerate(ws.stage_ids)}
+
+
+def touchpoint_stage(ws: Workshop) -> pd.Series:
+    tp = ws.touchpoints
+    return pd.Series(tp["stage"].astype(str).to_numpy(), index=tp["id"].astype(str).to_numpy())
+
+
+def pain_table(ws: Workshop, persona: str | None = None) -> pd.DataFrame:
+    """Pain points with pain score, weighted pain and rank (1 = most painful).
+
+    Weighted pain = severity × frequency × persona weight (a ``*`` pain point takes the sum of
+    all weights) + 1 per dot vote. Ties are broken by id. With ``persona``, only that persona's
+    pain points and the ``*`` ones are ranked.
+    """
+    pp = ws.pain_points
+    cols = ["id", "persona", "touchpoint", "stage", "description", "severity", "frequency",
+            "pain_score", "weight", "votes", "weighted_pain", "evidence", "source", "rank"]
+    if not len(pp):
+        return pd.DataFrame({c: pd.Series(dtype=float if c in ("weight", "weighted_pain") else object)
+                             for c in cols})
+    weights = persona_weights(ws)
+    total = float(weights.sum())
+    out = pd.DataFrame({
+        "id": pp["id"].astype(str).to_numpy(),
+        "persona": pp["persona"].astype(str).to_numpy(),
+        "touchpoint": pp["touchpoint"].astype(str).to_numpy(),
+        "description": pp["description"].astype(str).to_numpy(),
+        "severity": pp["severity"].astype("int64").to_numpy(),
+        "frequency": pp["frequency"].astype("int64").to_numpy(),
+        "evidence": _col(pp, "evidence", "").fillna("").astype(str).to_numpy(),
+        "source": _col(pp, "source", "").fillna("").astype(str).replace("", "assumption").to_numpy(),
+    })
+    out["stage"] = out["touchpoint"].map(touchpoint_stage(ws)).fillna("")
+    out["pain_score"] = out["severity"] * out["frequency"]
+    out["weight"] = np.where(out["persona"] == "*", total,
+                             out["persona"].map(weights).fillna(1.0).to_numpy()).astype(float)
+    out["votes"] = out["id"].map(vote_counts(ws)).fillna(0).astype("int64")
+    out["weighted_pain"] = out["pain_score"] * out["weight"] + out["votes"]
+    if persona is not None:
+        out = out[(out["persona"] == persona) | (out["persona"] == "*")]
+    out = out.sort_values(["weighted_pain", "id"], ascending=[False, True], kind="mergesort")
+    out["rank"] = np.arange(1, len(out) + 1)
+    return out[cols].reset_index(drop=True)
+
+
+def stage_pain(ws: Workshop, persona: str | None = None) -> pd.DataFrame:
+    """Weighted pain per stage in journey order (0 where none)."""
+    pains = pain_table(ws, persona)
+    sums = pains.groupby("stage")["weighted_pain"].sum() if len(pains) else pd.Series(dtype=float)
+    stages = ws.stages
+    return pd.DataFrame({
+        "id": [s.id for s in stages],
+        "name": [s.name for s in stages],
+        "pain": [float(sums.get(s.id, 0.0)) for s in stages],
+    })
+
+
+def hottest_stage(ws: Workshop, persona: str | None = None) -> str | None:
+    """The stage with the most weighted pain (ties to the earlier stage); None without stages."""
+    sp = stage_pain(ws, persona)
+    if not len(sp):
+        return None
+    return str(sp["id"].iloc[int(np.argmax(sp["pain"].to_numpy()))])
+
+
+def journey(ws: Workshop, persona: str) -> pd.DataFrame:
+    """A persona's steps in journey order: by stage, then ``order`` (steps without one keep
+    their file position after those with one). Includes steps with a blank emotion."""
+    st = ws.steps
+    st = st[st["persona"] == persona] if len(st) else st
+    tp = ws.touchpoints.set_index("id") if len(ws.touchpoints) else pd.DataFrame()
+    order_of = stage_order(ws)
+    names = {s.id: s.name for s in ws.stages}
+    frame = pd.DataFrame({
+        "persona": st["persona"].astype(str).to_numpy() if len(st) else [],
+        "touchpoint": st["touchpoint"].astype(str).to_numpy() if len(st) else [],
+        "file_pos": np.arange(len(st)),
+    })
+    for col in ("action", "thought", "feeling", "expectation"):
+        frame[col] = _col(st, col, "").fillna("").astype(str).to_numpy() if len(st) else []
+    frame["order"] = pd.array(_col(st, "order", None).to_numpy() if len(st) else [], dtype="Int64")
+    frame["emotion"] = pd.array(_col(st, "emotion", None).to_numpy() if len(st) else [], dtype="Int64")
+    tp_stage = touchpoint_stage(ws)
+    frame["stage"] = frame["touchpoint"].map(tp_stage).fillna("").astype(str)
+    frame["stage_name"] = frame["stage"].map(names).fillna("").astype(str)
+    frame["touchpoint_name"] = frame["touchpoint"].map(
+        tp["name"] if "name" in tp else pd.Series(dtype=str)).fillna(frame["touchpoint"]).astype(str)
+    frame["channel"] = frame["touchpoint"].map(
+        tp["channel"] if "channel" in tp else pd.Series(dtype=str)).fillna("").astype(str)
+    frame["stage_pos"] = frame["stage"].map(order_of).fillna(len(order_of)).astype(int)
+    frame["has_order"] = frame["order"].notna()
+    frame["order_key"] = frame["order"].astype("float64").fillna(0.0)
+    frame = frame.sort_values(["stage_pos", "has_order", "order_key", "file_pos"],
+                              ascending=[True, False, True, True], kind="mergesort")
+    return frame.drop(columns=["has_order", "order_key", "file_pos"]).reset_index(drop=True)
+
+
+def emotion_curve(ws: Workshop, persona: str) -> pd.DataFrame:
+    """Steps with an emotion, in journey order, with ``drop`` from the previous such step and
+    ``moment_of_truth`` (emotion ≤ 2, or a drop of 2 or more)."""
+    j = journey(ws, persona)
+    j = j[j["emotion"].notna()].reset_index(drop=True)
+    emotion = j["emotion"].astype("float64")
+    drop = (emotion.shift(1) - emotion).fillna(0.0)
+    j["drop"] = drop.astype(float)
+    j["moment_of_truth"] = (emotion <= 2) | (drop >= 2)
+    j["position"] = np.arange(len(j))
+    return j
+
+
+def _missing(row: pd.Series) -> list[str]:
+    return [f for f in RICE_FIELDS if pd.isna(row.get(f, np.nan))]
+
+
+def _median(values: pd.Series) -> float:
+    return float(np.median(values.to_numpy(dtype=float))) if len(values) else float("nan")
+
+
+def opportunity_table(ws: Workshop, persona: str | None = None) -> pd.DataFrame:
+    """Opportunities with RICE, ICE, pain relieved, votes, quadrant and rank.
+
+    Unscored opportunities (missing any RICE field) get ``rank`` NA and ``missing`` fields;
+    scored ones rank by RICE, then votes, then id. With ``persona``, only opportunities that
+    address that persona's pain points (or ``*`` ones) are kept.
+    """
+    op = ws.opportunities
+    pains = pain_table(ws)
+    relief = pd.Series(pains["weighted_pain"].to_numpy(), index=pains["id"].to_numpy(), dtype=float)
+    pain_stage = pd.Series(pains["stage"].to_numpy(), index=pains["id"].to_numpy())
+    order_of = stage_order(ws)
+    votes = vote_counts(ws)
+    rows = []
+    for _, r in op.iterrows():
+        addresses = split_list(r.get("addresses", ""))
+        stage = str(r.get("stage", "") or "")
+        if not stage and addresses:
+            by_stage: dict[str, float] = {}
+            for a in addresses:
+                if a in pain_stage.index:
+                    by_stage[pain_stage[a]] = by_stage.get(pain_stage[a], 0.0) + float(relief[a])
+            if by_stage:
+                stage = min(by_stage, key=lambda s: (-by_stage[s], order_of.get(s, 1 << 30)))
+        rows.append({
+            "id": str(r["id"]), "title": str(r["title"]),
+            "description": str(r.get("description", "") or ""),
+            "addresses": addresses, "stage": stage,
+            **{f: float(r[f]) if f in op.columns and pd.notna(r[f]) else np.nan
+               for f in (*RICE_FIELDS, "ease")},
+            "owner": str(r.get("owner", "") or ""), "status": str(r.get("status", "") or ""),
+            "kind": str(r.get("kind", "") or ""),
+            "pain_relieved": float(sum(relief.get(a, 0.0) for a in addresses)),
+            "votes": int(votes.get(str(r["id"]), 0)),
+        })
+    cols = ["id", "title", "description", "addresses", "stage", *RICE_FIELDS, "ease", "owner",
+            "status", "kind", "pain_relieved", "votes"]
+    out = pd.DataFrame(rows, columns=cols)
+    for f in (*RICE_FIELDS, "ease", "pain_relieved"):
+        out[f] = out[f].astype(float)
+    out["votes"] = out["votes"].astype("int64")
+    out["missing"] = [_missing(r) for _, r in out.iterrows()]
+    out["scored"] = out["missing"].map(len) == 0
+    out["rice"] = np.where(out["scored"], out["reach"] * out["impact"] * out["confidence"] / out["effort"], np.nan)
+    out["ice"] = out["impact"] * out["confidence"] * out["ease"]
+    out["value"] = out["reach"] * out["impact"] * out["confidence"]
+    out["quadrant"] = quadrants(out)
+    if persona is not None:
+        mine = set(pain_table(ws, persona)["id"])
+        out = out[[bool(set(a) & mine) for a in out["addresses"]]]
+    scored = out[out["scored"]].sort_values(["rice", "votes", "id"], ascending=[False, False, True],
+                                            kind="mergesort")
+    rest = out[~out["scored"]].sort_values("id", kind="mergesort")
+    out = pd.concat([scored, rest]) if len(rest) else scored
+    out["rank"] = pd.array(list(range(1, len(scored) + 1)) + [None] * len(rest), dtype="Int64")
+    return out.reset_index(drop=True)
+
+
+def quadrants(opps: pd.DataFrame) -> pd.Series:
+    """Impact/effort quadrant of each scored opportunity (empty string when unscored).
+
+    Value = reach × impact × confidence and effort are split at their medians over the scored
+    opportunities; a value equal to the median counts as high.
+    """
+    scored = opps["scored"] if "scored" in opps else opps[list(RICE_FIELDS)].notna().all(axis=1)
+    value = opps["reach"] * opps["impact"] * opps["confidence"]
+    mv, me = _median(value[scored]), _median(opps["effort"][scored])
+    hv, he = value >= mv, opps["effort"] >= me
+    labels = np.select([hv & ~he, hv & he, ~hv & ~he], ["quick win", "big bet", "fill-in"], "money pit")
+    return pd.Series(np.where(scored, labels, ""), index=opps.index, dtype=object)
+
+
+def medians(opps: pd.DataFrame) -> tuple[float, float]:
+    """(value median, effort median) over scored opportunities: the matrix's split lines."""
+    s = opps[opps["scored"]]
+    return _median(s["reach"] * s["impact"] * s["confidence"]), _median(s["effort"])
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Something the map reveals as missing: kind, the id concerned and a sentence."""
+
+    kind: str
+    id: str
+    message: str
+
+
+def gaps(ws: Workshop, persona: str | None = None) -> list[Gap]:
+    """Gaps across channels and stages, in a stable order."""
+    out: list[Gap] = []
+    tp = ws.touchpoints
+    staged = set(tp["stage"]) if len(tp) else set()
+    names = {s.id: s.name for s in ws.stages}
+    for s in ws.stages:
+        if s.id not in staged:
+            out.append(Gap("stage_without_touchpoint", s.id, f"stage '{s.name}' has no touchpoint"))
+    personas = ws.personas if persona is None else ws.personas[ws.personas["id"] == persona]
+    tp_stage = touchpoint_stage(ws)
+    served = {c.strip().lower() for c in _col(tp, "channel", "").fillna("").astype(str) if c.strip()}
+    for _, p in personas.iterrows():
+        pid = str(p["id"])
+        steps = ws.steps[ws.steps["persona"] == pid] if len(ws.steps) else ws.steps
+        visited = set(steps["touchpoint"].map(tp_stage).dropna()) if len(steps) else set()
+        if len(steps):
+            for s in ws.stages:
+                if s.id not in visited:
+                    out.append(Gap("persona_skips_stage", pid,
+                                   f"{p['name']} has no step in stage '{s.name}'"))
+        for ch in split_list(p.get("channels", "")):
+            if ch.lower() not in served:
+                out.append(Gap("channel_not_served", pid,
+                               f"{p['name']} uses {ch}, but no touchpoint is on that channel"))
+    for _, t in tp.iterrows():
+        if not str(t.get("owner", "") or "").strip():
+            out.append(Gap("touchpoint_without_owner", str(t["id"]),
+                           f"touchpoint '{t['name']}' ({names.get(t['stage'], t['stage'])}) has no owner"))
+    opps = ws.opportunities
+    addressed = {a for v in _col(opps, "addresses", "").fillna("") for a in split_list(v)}
+    pains = pain_table(ws, persona)
+    for _, r in pains.iterrows():
+        if r["pain_score"] >= HIGH_PAIN_SCORE and r["id"] not in addressed:
+            out.append(Gap("unaddressed_pain", r["id"],
+                           f"pain point '{r['id']}' (pain score {r['pain_score']}) has no opportunity addressing it"))
+    if persona is None:
+        for _, o in opps.iterrows():
+            if not split_list(o.get("addresses", "")):
+                out.append(Gap("opportunity_addresses_nothing", str(o["id"]),
+                               f"opportunity '{o['title']}' addresses no pain point"))
+    return out
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Everything ``journeytools score`` shows, computed once."""
+
+    pain_points: pd.DataFrame
+    stages: pd.DataFrame
+    opportunities: pd.DataFrame
+    gaps: list[Gap] = field(default_factory=list)
+
+    @property
+    def unscored(self) -> pd.DataFrame:
+        return self.opportunities[~self.opportunities["scored"]]
+
+    @property
+    def hottest_stage(self) -> str | None:
+        if not len(self.stages):
+            return None
+        return str(self.stages["id"].iloc[int(np.argmax(self.stages["pain"].to_numpy()))])
+
+    def to_dict(self, top: int | None = None) -> dict[str, Any]:
+        """The JSON document of SPEC §4 (``score --format json``)."""
+        pains = self.pain_points.head(top) if top else self.pain_points
+        scored = self.opportunities[self.opportunities["scored"]]
+        scored = scored.head(top) if top else scored
+        return {
+            "pain_points": [
+                {"id": r.id, "persona": r.persona, "touchpoint": r.touchpoint, "stage": r.stage,
+                 "description": r.description, "severity": int(r.severity),
+                 "frequency": int(r.frequency), "pain_score": int(r.pain_score),
+                 "weighted_pain": float(r.weighted_pain), "votes": int(r.votes),
+                 "source": r.source, "evidence": r.evidence, "rank": int(r.rank)}
+                for r in pains.itertuples()],
+            "stages": [{"id": r.id, "name": r.name, "pain": float(r.pain)} for r in self.stages.itertuples()],
+            "hottest_stage": self.hottest_stage,
+            "opportunities": [
+                {"id": r.id, "title": r.title, "rice": _num(r.rice), "ice": _num(r.ice),
+                 "pain_relieved": float(r.pain_relieved), "votes": int(r.votes),
+                 "quadrant": r.quadrant, "stage": r.stage, "rank": int(r.rank)}
+                for r in scored.itertuples()],
+            "unscored": [{"id": r.id, "missing": list(r.missing)} for r in self.unscored.itertuples()],
+            "gaps": [{"kind": g.kind, "id": g.id, "message": g.message} for g in self.gaps],
+        }
+
+
+def _num(x: float) -> float | None:
+    return None if pd.isna(x) else round(float(x), 6)
+
+
+def score(ws: Workshop, persona: str | None = None) -> Scores:
+    """All scores of a workshop (or of one persona's view of it)."""
+    return Scores(pain_table(ws, persona), stage_pain(ws, persona),
+                  opportunity_table(ws, persona), gaps(ws, persona))

@@ -1,0 +1,147 @@
+"""Checks across tables: references resolve, budgets hold, and warnings worth a look."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from .errors import Problem, quote
+from .meta import stages_of
+from .schema import WORKSHOP_FILE
+from .workshop import Workshop
+
+Lines = Mapping[str, Sequence[int]]
+
+
+def _lines(lines: Lines, table: str, n: int) -> Sequence[int]:
+    got = lines.get(table)
+    return got if got is not None and len(got) == n else list(range(2, n + 2))
+
+
+def _check_refs(file: str, column: str, values: Iterable[str], line_nos: Sequence[int],
+                known: set[str], what: str, allow: Iterable[str] = ()) -> list[Problem]:
+    ok = known | set(allow)
+    out = []
+    for value, line in zip(values, line_nos):
+        if value and value not in ok:
+            hint = ", ".join(sorted(known)[:8]) + (", …" if len(known) > 8 else "")
+            out.append(Problem(file, line, column, quote(value),
+                               f"unknown {what} {quote(value)}; expected one of: {hint or '(none defined)'}"))
+    return out
+
+
+def cross_check(ws: Workshop, lines: Lines, broken: Iterable[str] = ()) -> list[Problem]:
+    """Every unresolved reference, with file and line.
+
+    References into a ``broken`` table (one that could not be read) are not checked, so one
+    bad header does not bury the real problems under a flood of unknown references.
+    """
+    problems: list[Problem] = []
+    broken = set(broken)
+    stage_ids = {s.id for s in stages_of(ws.meta)}
+    persona_ids = set(ws.personas["id"]) if "id" in ws.personas else set()
+    tp_ids = set(ws.touchpoints["id"]) if "id" in ws.touchpoints else set()
+    pain_ids = set(ws.pain_points["id"]) if "id" in ws.pain_points else set()
+    opp_ids = set(ws.opportunities["id"]) if "id" in ws.opportunities else set()
+
+    source = {"stage": "workshop", "persona": "personas", "touchpoint": "touchpoints",
+              "pain point or opportunity": "pain_points"}
+
+    def check(table: str, column: str, known: set[str], what: str, allow: Iterable[str] = ()) -> None:
+        if source[what] in broken or table in broken or (what.startswith("pain") and "opportunities" in broken):
+            return
+        frame = ws.tables[table]
+        if column in frame.columns and len(frame):
+            problems.extend(_check_refs(f"{table}.csv", column, frame[column],
+                                        _lines(lines, table, len(frame)), known, what, allow))
+
+    check("touchpoints", "stage", stage_ids, "stage")
+    check("steps", "persona", persona_ids, "persona")
+    check("steps", "touchpoint", tp_ids, "touchpoint")
+    check("pain_points", "persona", persona_ids, "persona", allow=("*",))
+    check("pain_points", "touchpoint", tp_ids, "touchpoint")
+    check("opportunities", "stage", stage_ids, "stage")
+    check("votes", "item", pain_ids | opp_ids, "pain point or opportunity")
+    check("kpis", "stage", stage_ids, "stage")
+    check("kpis", "touchpoint", tp_ids, "touchpoint")
+
+    opps = ws.opportunities
+    if "addresses" in opps.columns and len(opps) and "pain_points" not in broken:
+        for value, line in zip(opps["addresses"], _lines(lines, "opportunities", len(opps))):
+            for ref in filter(None, str(value).split(";")):
+                if ref not in pain_ids:
+                    problems.append(Problem("opportunities.csv", line, "addresses", quote(ref),
+                                            f"unknown pain point {quote(ref)} in addresses; "
+                                            "expected ids from pain_points.csv separated by ';'"))
+    kpis = ws.kpis
+    if len(kpis):
+        for i, line in enumerate(_lines(lines, "kpis", len(kpis))):
+            st = kpis["stage"].iloc[i] if "stage" in kpis else ""
+            tp = kpis["touchpoint"].iloc[i] if "touchpoint" in kpis else ""
+            if not st and not tp:
+                problems.append(Problem("kpis.csv", line, "stage/touchpoint", "",
+                                        "a KPI needs a stage or a touchpoint"))
+    return problems
+
+
+def warnings_for(ws: Workshop, lines: Lines, today: dt.date | None = None) -> list[Problem]:
+    """Things worth a look that do not make the map invalid."""
+    out: list[Problem] = []
+    if ws.is_stale(today):
+        out.append(Problem(WORKSHOP_FILE, None, "reviewed", str(ws.reviewed),
+                           f"the map was last reviewed on {ws.reviewed} and was due for review on "
+                           f"{ws.review_due()} (every {ws.review_every_months} months): it may be stale",
+                           "warning"))
+    if not len(ws.personas):
+        out.append(Problem("personas.csv", None, None, None,
+                           "no personas yet: a journey map needs at least one", "warning"))
+    steps, tps, pains = ws.steps, ws.touchpoints, ws.pain_points
+    walked = set(steps["persona"]) if len(steps) else set()
+    for pid, line in zip(ws.personas["id"], _lines(lines, "personas", len(ws.personas))):
+        if pid not in walked:
+            out.append(Problem("personas.csv", line, "id", quote(pid),
+                               f"persona {quote(pid)} has no steps in steps.csv yet", "warning"))
+    visited = set(steps["touchpoint"]) if len(steps) else set()
+    for tid, line in zip(tps["id"], _lines(lines, "touchpoints", len(tps))):
+        if tid not in visited:
+            out.append(Problem("touchpoints.csv", line, "id", quote(tid),
+                               f"touchpoint {quote(tid)} is not visited by any persona", "warning"))
+    if len(pains):
+        evidence = pains["evidence"] if "evidence" in pains else pd.Series([""] * len(pains))
+        for pid, ev, line in zip(pains["id"], evidence, _lines(lines, "pain_points", len(pains))):
+            if not str(ev).strip():
+                out.append(Problem("pain_points.csv", line, "evidence", quote(pid),
+                                   f"pain point {quote(pid)} has no evidence: is it an assumption?",
+                                   "warning"))
+    votes = ws.votes
+    if len(votes):
+        spent = _spent(votes)
+        for voter, total in spent.items():
+            if total > ws.dots_per_voter:
+                out.append(Problem("votes.csv", None, "voter", quote(voter),
+                                   f"{voter} spent {total} dots; the budget is {ws.dots_per_voter}",
+                                   "warning"))
+    logo = ws.branding.get("logo")
+    if logo and ws.path is not None and not (ws.path / str(logo)).is_file():
+        out.append(Problem(WORKSHOP_FILE, None, "branding.logo", quote(logo),
+                           f"logo file {quote(logo)} not found next to workshop.yml", "warning"))
+    return out
+
+
+def voter_key(voter: str) -> str:
+    """Voters are matched case- and space-insensitively."""
+    return " ".join(str(voter).split()).casefold()
+
+
+def _spent(votes: pd.DataFrame) -> dict[str, int]:
+    n = votes["votes"].fillna(1).astype(int) if "votes" in votes else pd.Series(1, index=votes.index)
+    keys = votes["voter"].map(voter_key)
+    totals = n.groupby(keys).sum()
+    return {k: int(v) for k, v in totals.items()}
+
+
+def dots_spent(votes: pd.DataFrame, voter: str) -> int:
+    """Dots a voter has spent so far."""
+    return _spent(votes).get(voter_key(voter), 0) if len(votes) else 0
