@@ -110,6 +110,101 @@ def new(folder: Path = typer.Argument(..., help="Folder to create (must be empty
     run(go)
 
 
+@app.command()
+def score(folder: Path = typer.Argument(..., help="Workshop folder."),
+          persona: Optional[str] = typer.Option(None, "--persona", "-p", help="Only this persona's view."),
+          top: Optional[int] = typer.Option(None, "--top", "-n", min=1, help="Show the top N rows."),
+          fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json.")) -> None:
+    """Ranked pain points, stage pain, ranked opportunities with quadrant, and gaps."""
+    from . import score_view
+    from .folder import load
+    from .scoring import score as compute
+
+    if fmt not in score_view.FORMATS:
+        err.print(f"error: --format must be one of {', '.join(score_view.FORMATS)}, got {fmt!r}")
+        raise typer.Exit(2)
+
+    def go() -> int:
+        ws = load(folder)
+        if persona is not None and persona.strip().lower() not in set(ws.personas["id"]):
+            raise ValueError(f"unknown persona {persona!r}; personas: {', '.join(ws.personas['id'])}")
+        scores = compute(ws, persona.strip().lower() if persona else None)
+        if fmt == "table":
+            score_view.print_tables(out, ws, scores, top)
+        else:
+            sys.stdout.write(score_view.render(scores, fmt, top))
+        return 0
+
+    run(go)
+
+
+@app.command()
+def report(folder: Path = typer.Argument(..., help="Workshop folder."),
+           output: Path = typer.Option(Path("reports"), "--output", "-o", help="Output folder."),
+           persona: list[str] = typer.Option([], "--persona", "-p",
+                                             help="Persona id (repeat for several; default: all)."),
+           fmt: str = typer.Option("html", "--format", "-f", help="html, pdf or html,pdf."),
+           jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+                                              help="Parallel kernels (default: CPU count)."),
+           pdf_engine: str = typer.Option("weasyprint", "--pdf-engine",
+                                          help="weasyprint (default) or chromium.")) -> None:
+    """Per-persona client reports (HTML/PDF) via papermill, plus an index."""
+    from .report.build import ReportOptions, build_reports
+
+    def go() -> int:
+        formats = tuple(f.strip().lower() for f in fmt.split(",") if f.strip())
+        opts = ReportOptions(formats=formats, jobs=jobs, pdf_engine=pdf_engine,
+                             personas=tuple(p.strip().lower() for p in persona))
+        result = build_reports(folder, output, opts, progress=_progress_printer())
+        for failure in result.failures:
+            err.print(f"[red]failed:[/red] {_esc(failure)}")
+        out.print(f"reports: {result.index}")
+        return 1 if result.failures else 0
+
+    run(go)
+
+
+def _progress_printer() -> Callable[[str, int, int], None]:
+    """A progress bar on a terminal, plain lines otherwise."""
+    if out.is_terminal:
+        from rich.progress import Progress
+
+        bar = Progress(console=err, transient=True)
+        task = {"id": None}
+
+        def tick(label: str, done: int, total: int) -> None:
+            if task["id"] is None:
+                bar.start()
+                task["id"] = bar.add_task("reports", total=total)
+            bar.update(task["id"], completed=done, description=label)
+            if done >= total:
+                bar.stop()
+
+        return tick
+
+    def line(label: str, done: int, total: int) -> None:
+        print(f"[{done}/{total}] {label}", file=sys.stderr, flush=True)
+
+    return line
+
+
+def _register_extensions() -> None:
+    """Commands that live beside their feature (diff, export, evidence, serve)."""
+    import importlib
+
+    for name in ("cli_diff", "cli_export", "cli_evidence", "cli_room"):
+        try:
+            module = importlib.import_module(f"{__package__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__package__}.{name}":
+                raise
+            continue
+        module.register(app)
+
+
+_register_extensions()
+
+
 def main() -> None:
     """Entry point of the console script and ``python -m journeytools``."""
     try:

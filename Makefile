@@ -1,0 +1,54 @@
+# journeytools — two commands:
+#   make          set everything up (.venv, system packages, npm) and build the example reports
+#   make test     run the whole test suite (what .ci/run calls)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JOBS   ?= 2
+REPORTS ?= out/reports
+
+.PHONY: all setup system-deps test test-fast examples gallery bench spark clean
+
+all: setup examples
+
+setup: $(STAMP) node_modules/.installed
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+$(STAMP): pyproject.toml scripts/install-system-deps.sh
+	bash scripts/install-system-deps.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: Mermaid parser tests will be skipped"; fi
+
+examples: setup
+	@for ws in workshops/*/; do $(BIN)/journeytools validate $$ws || exit 1; done
+	@for ws in workshops/*/; do name=$$(basename $$ws); \
+	  $(BIN)/journeytools report $$ws -o $(REPORTS)/$$name --format html,pdf || exit 1; done
+	@echo "Example reports: $$(pwd)/$(REPORTS)/*/index.html"
+
+test: setup
+	$(BIN)/python -m pytest -n $(JOBS) -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -n $(JOBS) -q -m "not slow"
+
+gallery: setup
+	$(BIN)/python -m journeytools.charts.gallery docs/gallery
+
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+spark: setup
+	apt-get install -y --no-install-recommends default-jre-headless
+	$(BIN)/python -m pip install --quiet -e '.[spark]'
+
+clean:
+	rm -rf $(VENV) node_modules out .pytest_cache .hypothesis
