@@ -138,7 +138,7 @@ def open_events(con: Any, path: Path, mapping: Mapping) -> EventSource:
         raise ValidationError(problems)
     ts_col = actual["timestamp"]
     ts = _timestamp_sql(con, source, ts_col, types[ts_col], mapping.timestamp_unit)
-    seg = f"COALESCE(CAST({_q(actual['segment'])} AS VARCHAR), '(blank)')" if "segment" in actual else "''"
+    seg = f"COALESCE(NULLIF(CAST({_q(actual['segment'])} AS VARCHAR), ''), '(blank)')" if "segment" in actual else "''"
     select = (f"SELECT {_q(actual['user'])} AS usr, CAST({_q(actual['event'])} AS VARCHAR) AS event, "
               f"{seg} AS seg, ts, CASE WHEN ts IS NULL THEN CAST({_q(ts_col)} AS VARCHAR) END AS ts_raw "
               f"FROM (SELECT *, {ts} AS ts FROM {source})")

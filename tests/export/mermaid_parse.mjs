@@ -1,10 +1,16 @@
-// Parse Mermaid diagrams with Mermaid's own parser (mermaid.parse); exit 1 on the first failure.
+// Check Mermaid diagrams with Mermaid's own parser (mermaid.parse).
 //
-// Usage: node tests/export/mermaid_parse.mjs FILE...   (or diagram text on stdin when no FILE)
-// A file may hold several diagrams separated by lines of "%% ---" (what `export --to mermaid`
-// writes when it exports more than one persona) or fenced as ```mermaid blocks (Markdown).
-// Prints one JSON line per diagram: {"file", "index", "ok", "type", "error"}.
+//   node tests/export/mermaid_parse.mjs FILE...   parse every diagram in the files; exit 1 on any failure
+//   node tests/export/mermaid_parse.mjs           same, for diagram text on stdin
+//   node tests/export/mermaid_parse.mjs --serve   JSON lines: read {"text": ...}, answer one line each
+//
+// A file may hold several diagrams separated by "%% ---" comment lines (what
+// `journeytools export --to mermaid` writes for several personas) or as ```mermaid blocks.
+// Each result is a JSON line {"file", "index", "ok", "type", "error", "journey"}; for journey
+// diagrams "journey" holds what the parser understood (title, sections, tasks with score and
+// people), with Mermaid entity codes (#58;) decoded, so callers can check no text was lost.
 import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { JSDOM } from "jsdom";
 
 // Mermaid's bundle expects a browser (DOMPurify reads window/document at import time).
@@ -18,32 +24,67 @@ for (const key of ["Element", "HTMLElement", "Node", "DOMParser", "DocumentFragm
 const { default: mermaid } = await import("mermaid");
 mermaid.initialize({ startOnLoad: false, securityLevel: "strict" });
 
+// Mermaid encodes "#58;" as "ﬂ°°58¶ß" before parsing and turns it into "&#58;" in the SVG.
+function decode(text) {
+  return String(text)
+    .replace(/ﬂ°°(\d+)¶ß/g, (_, n) => String.fromCodePoint(Number(n)))
+    .replace(/ﬂ°(\w+)¶ß/g, "&$1;");
+}
+
+async function check(diagram) {
+  try {
+    const result = await mermaid.parse(diagram);
+    const out = { ok: true, type: result.diagramType };
+    if (result.diagramType === "journey") {
+      const { db } = await mermaid.mermaidAPI.getDiagramFromText(diagram);
+      out.journey = {
+        title: decode(db.getDiagramTitle()),
+        sections: db.getSections().map(decode),
+        tasks: db.getTasks().map((t) => ({
+          section: decode(t.section),
+          task: decode(t.task),
+          score: t.score,
+          people: t.people.map(decode),
+        })),
+      };
+    }
+    return out;
+  } catch (err) {
+    return { ok: false, error: String(err?.message ?? err) };
+  }
+}
+
 function split(text) {
   const fenced = [...text.matchAll(/^```mermaid\r?\n([\s\S]*?)^```/gm)].map((m) => m[1]);
   if (fenced.length) return fenced;
   return text.split(/^%% ---[^\n]*$/m).filter((part) => part.trim() !== "");
 }
 
+if (process.argv[2] === "--serve") {
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of rl) {
+    if (!line.trim()) continue;
+    const { text } = JSON.parse(line);
+    process.stdout.write(JSON.stringify(await check(text)) + "\n");
+  }
+  process.exit(0);
+}
+
 const files = process.argv.slice(2);
 const inputs = files.length
   ? files.map((f) => [f, readFileSync(f, "utf8")])
   : [["<stdin>", readFileSync(0, "utf8")]];
-
 let failed = 0;
 for (const [file, text] of inputs) {
   const diagrams = split(text);
   if (!diagrams.length) {
-    console.log(JSON.stringify({ file, index: 0, ok: false, error: "no diagram found" }));
     failed++;
+    console.log(JSON.stringify({ file, index: 0, ok: false, error: "no diagram found" }));
   }
   for (const [index, diagram] of diagrams.entries()) {
-    try {
-      const result = await mermaid.parse(diagram);
-      console.log(JSON.stringify({ file, index, ok: true, type: result.diagramType }));
-    } catch (err) {
-      failed++;
-      console.log(JSON.stringify({ file, index, ok: false, error: String(err?.message ?? err) }));
-    }
+    const result = await check(diagram);
+    if (!result.ok) failed++;
+    console.log(JSON.stringify({ file, index, ...result }));
   }
 }
 process.exit(failed ? 1 : 0);

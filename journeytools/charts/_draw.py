@@ -1,0 +1,137 @@
+"""Small drawing helpers shared by the charts: face markers, cards, label placement, notes."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.markers import MarkerStyle
+from matplotlib.path import Path
+from matplotlib.text import Annotation, Text
+from matplotlib.transforms import Bbox
+
+from .theme import Theme
+
+
+@lru_cache(maxsize=8)
+def face_marker(emotion: int) -> MarkerStyle:
+    """A face (outline, eyes, mouth) whose mouth curves with emotion 1 (frown) … 5 (smile).
+
+    Draw it unfilled over a filled ``"o"`` marker of the same size."""
+    e = min(max(int(emotion), 1), 5) - 3  # -2 … 2
+    outline = Path.circle((0.0, 0.0), 1.0)
+    eyes = [Path.circle((dx, 0.28), 0.11) for dx in (-0.34, 0.34)]
+    ym = -0.38 - 0.06 * (e < 0)
+    mouth = Path([(-0.45, ym + 0.07 * e), (0.0, ym - 0.28 * e), (0.45, ym + 0.07 * e)],
+                 [Path.MOVETO, Path.CURVE3, Path.CURVE3])
+    return MarkerStyle(Path.make_compound_path(outline, *eyes, mouth))
+
+
+def draw_faces(ax: Axes, xs: Sequence[float], ys: Sequence[float], emotions: Sequence[float],
+               theme: Theme, *, size: float = 15.0, zorder: float = 5, gid: str = "emotion",
+               edge: str | None = None) -> None:
+    """Filled circles coloured by emotion with a face drawn on top."""
+    if not len(xs):
+        return
+    xs, ys = np.asarray(xs, float), np.asarray(ys, float)
+    em = np.clip(np.rint(np.asarray(emotions, float)), 1, 5).astype(int)
+    colors = [theme.emotion_color(e) for e in em]
+    sc = ax.scatter(xs, ys, s=size ** 2, c=colors, marker="o", linewidths=0, zorder=zorder)
+    sc.set_gid(gid)
+    for level in sorted(set(em.tolist())):
+        sel = em == level
+        ax.plot(xs[sel], ys[sel], ls="none", marker=face_marker(level), ms=size,
+                mfc="none", mec=edge or "#1A1A1A", mew=0.9, zorder=zorder + 0.1)
+
+
+def note(ax: Axes, text: str, theme: Theme, **kw: Any) -> None:
+    """A centred, muted message in an axes (for empty charts)."""
+    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center",
+            color=theme.muted, fontsize=theme.font_size + 2, style="italic", **kw)
+
+
+def empty_axes(ax: Axes) -> None:
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for s in ax.spines.values():
+        s.set_visible(False)
+
+
+def _overlap(a: Bbox, b: Bbox) -> float:
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+# Candidate label positions around a point, in offset points: (dx, dy, ha, va).
+def candidates(r: float) -> list[tuple[float, float, str, str]]:
+    out = []
+    for k in (1.0, 2.0, 3.2):
+        d = r * k
+        out += [(0, -d, "center", "top"), (0, d, "center", "bottom"), (d, 0, "left", "center"),
+                (-d, 0, "right", "center"), (d * 0.8, -d * 0.8, "left", "top"),
+                (-d * 0.8, -d * 0.8, "right", "top"), (d * 0.8, d * 0.8, "left", "bottom"),
+                (-d * 0.8, d * 0.8, "right", "bottom")]
+    return out
+
+
+def place_labels(fig: Figure, ax: Axes, items: Sequence[dict[str, Any]],
+                 obstacles: Sequence[Bbox] = (), *, radius: float = 9.0,
+                 fontsize: float = 7.5) -> list[Annotation]:
+    """Annotate points without overlaps, greedily: each item takes the first candidate position
+    (below, above, right, left, diagonals; then further away) that overlaps no earlier label,
+    no obstacle and stays inside the axes; otherwise the least-overlapping one, with a leader line.
+
+    ``items``: dicts with ``x``, ``y`` (data), ``text`` and optional ``color``, ``radius`` (points),
+    ``gid``, ``weight``. The layout of ``fig`` must be final (no layout engine afterwards).
+    """
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    frame = ax.get_window_extent(renderer)
+    placed: list[Bbox] = list(obstacles)
+    out = []
+    for it in items:
+        r = float(it.get("radius", radius))
+        ann = ax.annotate(it["text"], (it["x"], it["y"]), xytext=(0, -r), textcoords="offset points",
+                          ha="center", va="top", fontsize=it.get("fontsize", fontsize),
+                          color=it.get("color", "#222222"), weight=it.get("weight", "normal"),
+                          zorder=8, annotation_clip=False, linespacing=1.1,
+                          arrowprops={"arrowstyle": "-", "color": "#8A8A8A", "lw": 0.6,
+                                      "shrinkA": 1.0, "shrinkB": r * 0.75})
+        if it.get("gid"):
+            ann.set_gid(it["gid"])
+        best, best_score, best_bb = None, float("inf"), None
+        for i, (dx, dy, ha, va) in enumerate(candidates(r)):
+            ann.set_position((dx, dy))
+            ann.set_ha(ha)
+            ann.set_va(va)
+            ann.update_positions(renderer)
+            bb = Text.get_window_extent(ann, renderer).padded(1.5)
+            outside = (max(frame.x0 - bb.x0, 0) + max(bb.x1 - frame.x1, 0)) * bb.height + \
+                (max(frame.y0 - bb.y0, 0) + max(bb.y1 - frame.y1, 0)) * bb.width
+            score = sum(_overlap(bb, p) for p in placed) + 4 * outside + i * 1e-3
+            if score < best_score:
+                best, best_score, best_bb = (dx, dy, ha, va), score, bb
+            if score < 1:
+                break
+        assert best is not None and best_bb is not None
+        ann.set_position(best[:2])
+        ann.set_ha(best[2])
+        ann.set_va(best[3])
+        if ann.arrow_patch is not None and abs(best[0]) <= 1.5 * r and abs(best[1]) <= 1.5 * r:
+            ann.arrow_patch.set_visible(False)
+        placed.append(best_bb)
+        out.append(ann)
+    return out
+
+
+def point_boxes(ax: Axes, xs: Sequence[float], ys: Sequence[float], radius_pt: Sequence[float] | float,
+                fig: Figure) -> list[Bbox]:
+    """Display-space boxes around markers (obstacles for :func:`place_labels`)."""
+    to_px = fig.dpi / 72.0
+    rs = np.broadcast_to(np.asarray(radius_pt, float), (len(xs),))
+    pts = ax.transData.transform(np.column_stack([xs, ys])) if len(xs) else np.empty((0, 2))
+    return [Bbox.from_extents(px - r * to_px, py - r * to_px, px + r * to_px, py + r * to_px)
+            for (px, py), r in zip(pts, rs)]

@@ -1,0 +1,494 @@
+"""The canonical journey map of one persona: stages as columns, swimlanes as rows.
+
+Lanes, top to bottom (SPEC §5): doing, thinking, feeling (the emotion curve on 1–5 with faces),
+touchpoints (with channel labels), pain points (coloured by weighted pain) and opportunities
+(RICE and quadrant). The whole map is laid out in inches before anything is drawn: every text
+is shortened to ``max_chars`` with '…' and wrapped to its column with the pinned font's metrics,
+lanes grow with their tallest cell and the figure grows with the number of stages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle, FancyBboxPatch, Rectangle
+
+from .. import scoring
+from ..workshop import Workshop
+from ._draw import draw_faces
+from ._text import clean, fmt_number, shorten, wrap
+from .theme import EMOTION_LABELS, Theme, new_figure, text_on, theme_for, tint
+
+# Geometry (inches) and type sizes (points).
+MARGIN = 0.3
+LABEL_W = 1.35
+GAP = 0.08
+PAD = 0.07          # inside a lane cell
+CARD_PAD = 0.06     # inside a card
+CARD_GAP = 0.06
+BADGE = 0.2         # step-number badge column inside a card
+BODY = 7.6
+SMALL = 6.8
+HEAD = 7.2
+STAGE = 11.0
+LINE = 1.28         # line spacing factor
+CURVE_H = 1.75      # height of the emotion band
+
+
+def _lh(size: float) -> float:
+    """Height of one text line in inches."""
+    return size * LINE / 72.0
+
+
+def _text_h(n_lines: int, size: float) -> float:
+    return _lh(size) * n_lines if n_lines else 0.0
+
+
+def _col_width(n_stages: int) -> float:
+    return 2.9 if n_stages <= 8 else 2.6
+
+
+@dataclass
+class Card:
+    """A box in a lane cell: optional header line(s), body lines and styling."""
+
+    body: list[str]
+    head: list[str] = field(default_factory=list)
+    badge: str = ""
+    face: str = "#FFFFFF"
+    edge: str = "#D0D0D0"
+    stripe: str = ""
+    body_style: str = "normal"
+    body_weight: str = "normal"
+    chip: str = ""
+    chip_color: str = ""
+    gid: str = ""
+
+    def height(self) -> float:
+        h = _text_h(len(self.head), HEAD) + _text_h(len(self.body), BODY)
+        if self.chip:
+            h += _lh(SMALL) + 0.06
+        return h + 2 * CARD_PAD
+
+
+def _cards_height(cards: list[Card]) -> float:
+    if not cards:
+        return 0.0
+    return sum(c.height() for c in cards) + CARD_GAP * (len(cards) - 1)
+
+
+def _quadrant_label(row: pd.Series) -> str:
+    if not row["scored"]:
+        missing = ", ".join(row["missing"]) if isinstance(row["missing"], list) else ""
+        return f"unscored · no {missing}" if missing else "unscored"
+    return f"RICE {fmt_number(float(row['rice']))} · {row['quadrant']}"
+
+
+def _channel_colors(channels: list[str], theme: Theme) -> dict[str, str]:
+    uniq = sorted({c for c in channels if c})
+    return {c: theme.series_color(i) for i, c in enumerate(uniq)}
+
+
+def journey_map(ws: Workshop, persona: str, *, max_chars: int = 90) -> Figure:
+    """The journey map of ``persona``: one column per stage, one lane per row of the method.
+
+    Parameters
+    ----------
+    ws
+        A loaded workshop.
+    persona
+        A persona id. An unknown id, or a persona without steps, gives an empty map.
+    max_chars
+        Texts in cards (actions, thoughts, pain points, opportunity titles) are cut to this many
+        characters with '…' before wrapping.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        With ``fig._jt_data`` (dict of DataFrames: ``stages``, ``steps``, ``pains``,
+        ``opportunities``) and ``fig._jt_alt`` (alt text).
+
+    Examples
+    --------
+    >>> import journeytools as jt                                   # doctest: +SKIP
+    >>> from journeytools.charts import journey_map, save_figure    # doctest: +SKIP
+    >>> fig = journey_map(jt.load("workshops/luggage-store"), "mia")  # doctest: +SKIP
+    >>> save_figure(fig, "out/mia-map")                              # doctest: +SKIP
+    """
+    theme = theme_for(ws)
+    with theme.context():
+        return _JourneyMap(ws, persona, theme, max_chars).draw()
+
+
+class _JourneyMap:
+    def __init__(self, ws: Workshop, persona: str, theme: Theme, max_chars: int) -> None:
+        self.ws, self.persona, self.theme, self.max_chars = ws, persona, theme, max(int(max_chars), 1)
+        self.stages = ws.stages
+        self.n = len(self.stages)
+        self.cw = _col_width(self.n)
+        self.sidx = {s.id: i for i, s in enumerate(self.stages)}
+        j = scoring.journey(ws, persona)
+        j = j[j["stage"].isin(self.sidx)].reset_index(drop=True)
+        j["step"] = np.arange(1, len(j) + 1)
+        self.steps = j
+        curve = scoring.emotion_curve(ws, persona)
+        curve = curve[curve["stage"].isin(self.sidx)].reset_index(drop=True)
+        self.curve = curve
+        self.pains = scoring.pain_table(ws, persona)
+        all_pains = scoring.pain_table(ws)
+        self.pain_max = float(all_pains["weighted_pain"].max()) if len(all_pains) else 1.0
+        self.pain_norm = Normalize(0.0, max(self.pain_max, 1.0))
+        self.opps = scoring.opportunity_table(ws, persona)
+        self.known = persona in set(ws.personas["id"].astype(str)) if len(ws.personas) else False
+
+    # -- geometry ------------------------------------------------------------------------
+    def col_x(self, i: int) -> float:
+        return MARGIN + LABEL_W + i * (self.cw + GAP)
+
+    @property
+    def inner_pt(self) -> float:
+        """Text width inside a card, in points."""
+        return (self.cw - 2 * PAD - 2 * CARD_PAD) * 72.0
+
+    # -- content -------------------------------------------------------------------------
+    def _wrap(self, text: object, *, badge: bool = False, size: float = BODY, style: str = "normal",
+              weight: str = "normal", max_lines: int | None = None) -> list[str]:
+        width = self.inner_pt - (BADGE * 72.0 if badge else 0.0)
+        return wrap(shorten(text, self.max_chars), width, size, style=style, weight=weight,
+                    max_lines=max_lines)
+
+    def step_cards(self, kind: str) -> list[list[Card]]:
+        cells: list[list[Card]] = [[] for _ in range(self.n)]
+        colors = _channel_colors(self.steps["channel"].tolist(), self.theme)
+        for r in self.steps.itertuples():
+            i = self.sidx[r.stage]
+            if kind == "doing":
+                body = self._wrap(r.action, badge=True) or ["–"]
+                card = Card(body, badge=str(r.step), gid=f"doing:{r.step}")
+            elif kind == "thinking":
+                thought = clean(r.thought)
+                body = self._wrap(f"“{thought}”", badge=True, style="italic") if thought else ["–"]
+                card = Card(body, badge=str(r.step), body_style="italic", face="#FFFDF5",
+                            gid=f"thinking:{r.step}")
+            else:  # touchpoints
+                body = self._wrap(r.touchpoint_name, badge=True, weight="bold", max_lines=3)
+                ch = clean(r.channel)
+                card = Card(body, badge=str(r.step), body_weight="bold", chip=ch or "no channel",
+                            chip_color=colors.get(ch, "#BDBDBD"), gid=f"touchpoint:{r.step}")
+            cells[i].append(card)
+        return cells
+
+    def pain_cards(self) -> list[list[Card]]:
+        cells: list[list[Card]] = [[] for _ in range(self.n)]
+        cmap = self.theme.pain_cmap
+        for r in self.pains.itertuples():
+            if r.stage not in self.sidx:
+                continue
+            face = cmap(self.pain_norm(float(r.weighted_pain)))
+            votes = f" + {int(r.votes)} vote{'s' if int(r.votes) != 1 else ''}" if int(r.votes) else ""
+            who = " · all personas" if r.persona == "*" else ""
+            head = wrap(f"Pain {fmt_number(float(r.weighted_pain))} ({int(r.severity)}×{int(r.frequency)}"
+                        f"{votes}){who}", self.inner_pt, HEAD, weight="bold")
+            cells[self.sidx[r.stage]].append(
+                Card(self._wrap(r.description), head=head, face=_hex(face), edge=_hex(face),
+                     gid=f"pain:{r.id}"))
+        return cells
+
+    def opportunity_cards(self) -> list[list[Card]]:
+        cells: list[list[Card]] = [[] for _ in range(self.n)]
+        for _, r in self.opps.iterrows():
+            if r["stage"] not in self.sidx:
+                continue
+            rank = f"#{int(r['rank'])} · " if pd.notna(r["rank"]) else ""
+            head = wrap(rank + _quadrant_label(r), self.inner_pt - 0.05 * 72, HEAD, weight="bold")
+            color = self.theme.quadrant_color(str(r["quadrant"]))
+            cells[self.sidx[r["stage"]]].append(
+                Card(self._wrap(r["title"]), head=head, stripe=color, face=tint(color, 0.88),
+                     edge=tint(color, 0.55), gid=f"opportunity:{r['id']}"))
+        return cells
+
+    def feeling_labels(self) -> tuple[dict[int, tuple[float, list[str]]], int]:
+        """Per step number: (x, lines of 'n · feeling') and the most lines used."""
+        out: dict[int, tuple[float, list[str]]] = {}
+        most = 1
+        for i, s in enumerate(self.stages):
+            rows = self.steps[self.steps["stage"] == s.id]
+            k = len(rows)
+            for pos, r in enumerate(rows.itertuples()):
+                x = self.col_x(i) + self.cw * (pos + 0.5) / k
+                slot_pt = (self.cw / k - 0.06) * 72.0
+                label = f"{r.step} · {clean(r.feeling)}" if clean(r.feeling) else str(r.step)
+                lines = wrap(label, slot_pt, SMALL, max_lines=3) if slot_pt > 30 else [str(r.step)]
+                out[int(r.step)] = (x, lines)
+                most = max(most, len(lines))
+        return out, most
+
+    # -- drawing -------------------------------------------------------------------------
+    def draw(self) -> Figure:
+        th = self.theme
+        lanes_cards = {
+            "Doing": self.step_cards("doing"),
+            "Thinking": self.step_cards("thinking"),
+            "Touchpoints": self.step_cards("touchpoints"),
+            "Pain points": self.pain_cards(),
+            "Opportunities": self.opportunity_cards(),
+        }
+        feel, feel_lines = self.feeling_labels()
+        # stage headers
+        head_pt = (self.cw - 2 * PAD) * 72.0
+        stage_text = [(wrap(s.name, head_pt, STAGE, weight="bold", max_lines=2),
+                       wrap(s.goal, head_pt, SMALL + 0.4, style="italic", max_lines=3))
+                      for s in self.stages]
+        head_h = max([_text_h(len(a), STAGE) + _text_h(len(b), SMALL + 0.4) + (0.05 if b else 0)
+                      for a, b in stage_text] or [0.3]) + 2 * PAD
+        lane_h: dict[str, float] = {}
+        for name, cells in lanes_cards.items():
+            lane_h[name] = max([_cards_height(c) for c in cells] or [0.0]) + 2 * PAD
+            lane_h[name] = max(lane_h[name], 0.45)
+        feel_h = CURVE_H + _text_h(feel_lines, SMALL) + 2 * PAD
+        order = ["Doing", "Thinking", "Feeling", "Touchpoints", "Pain points", "Opportunities"]
+        heights = {**lane_h, "Feeling": feel_h}
+        title_h, foot_h = 0.85, 0.75
+        width = max(2 * MARGIN + LABEL_W + self.n * self.cw + max(self.n - 1, 0) * GAP, 9.5)
+        height = MARGIN + title_h + head_h + GAP + sum(heights[k] + GAP for k in order) + foot_h
+        fig = new_figure(th, width, height)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, width)
+        ax.set_ylim(height, 0)
+        ax.axis("off")
+        self.fig, self.ax, self.width, self.height = fig, ax, width, height
+
+        self._title(MARGIN)
+        y = MARGIN + title_h
+        self._headers(y, head_h, stage_text)
+        y += head_h + GAP
+        tops: dict[str, float] = {}
+        for name in order:
+            tops[name] = y
+            self._lane_label(name, y, heights[name])
+            if name == "Feeling":
+                self._feeling(y, heights[name], feel)
+            else:
+                self._lane(lanes_cards[name], y, heights[name], name)
+            y += heights[name] + GAP
+        self._footer(y)
+        if not len(self.steps):
+            msg = ("No steps mapped for this persona yet" if self.known
+                   else f"Unknown persona '{self.persona}'")
+            ax.text(self.col_x(0) + 0.1, tops["Doing"] + heights["Doing"] / 2, msg, va="center",
+                    ha="left", fontsize=BODY + 1.5, style="italic", color=th.muted, gid="empty-note")
+        self._attach()
+        return fig
+
+    def _title(self, y: float) -> None:
+        th, ax = self.theme, self.ax
+        name = self.ws.persona_name(self.persona)
+        seg = ""
+        if self.known and "segment" in self.ws.personas.columns:
+            row = self.ws.personas[self.ws.personas["id"] == self.persona].iloc[0]
+            seg = clean(row.get("segment", ""))
+        title_pt = (self.width - 2 * MARGIN - 2.6) * 72
+        title = wrap(f"{name} — {seg}" if seg else name, title_pt, 15, weight="bold", max_lines=1)
+        ax.text(MARGIN, y, "\n".join(title), fontsize=15, weight="bold", color=th.accent, va="top",
+                gid="title")
+        sub = f"Journey map · {clean(self.ws.title)}"
+        state = self.ws.state
+        if state:
+            sub += f" · {state} state"
+        ax.text(MARGIN, y + 0.34, "\n".join(wrap(sub, title_pt, 9, max_lines=1)), fontsize=9,
+                color=th.muted, va="top")
+        if th.company:
+            ax.text(self.width - MARGIN, y, "\n".join(wrap(th.company, 2.4 * 72, 10, weight="bold",
+                                                             max_lines=1)),
+                    fontsize=10, weight="bold", color=th.accent, va="top", ha="right")
+        ax.plot([MARGIN, self.width - MARGIN], [y + 0.66, y + 0.66], color=th.accent, lw=1.5)
+
+    def _headers(self, y: float, h: float, texts: list[tuple[list[str], list[str]]]) -> None:
+        th, ax = self.theme, self.ax
+        fg = th.accent_text
+        for i, (s, (name, goal)) in enumerate(zip(self.stages, texts)):
+            x = self.col_x(i)
+            box = FancyBboxPatch((x, y), self.cw, h, boxstyle="round,pad=0,rounding_size=0.06",
+                                 fc=th.accent, ec="none", gid=f"stage:{s.id}")
+            ax.add_patch(box)
+            ax.text(x + PAD, y + PAD, "\n".join(name), fontsize=STAGE, weight="bold", color=fg,
+                    va="top", linespacing=LINE - 0.1, gid=f"stage-name:{s.id}")
+            if goal:
+                ax.text(x + PAD, y + PAD + _text_h(len(name), STAGE) + 0.05, "\n".join(goal),
+                        fontsize=SMALL + 0.4, style="italic", color=fg, va="top", linespacing=LINE)
+        ax.text(MARGIN, y + PAD, "Stage", fontsize=10, weight="bold", va="top", color=th.ink)
+        ax.text(MARGIN, y + PAD + 0.2, "and goal", fontsize=SMALL + 0.4, va="top", color=th.muted,
+                style="italic")
+
+    def _lane_label(self, name: str, y: float, h: float) -> None:
+        ax = self.ax
+        ax.add_patch(Rectangle((MARGIN - 0.05, y), self.width - 2 * MARGIN + 0.1, h,
+                               fc=self.theme.lane, ec="none", zorder=0))
+        ax.text(MARGIN, y + PAD, name, fontsize=10, weight="bold", va="top", gid=f"lane:{name}")
+
+    def _lane(self, cells: list[list[Card]], y: float, h: float, lane: str) -> None:
+        for i, cards in enumerate(cells):
+            x = self.col_x(i)
+            self.ax.add_patch(Rectangle((x, y), self.cw, h, fc="#FFFFFF", ec="#E6E6E6", lw=0.6,
+                                        zorder=0.5))
+            cy = y + PAD
+            for card in cards:
+                self._card(card, x + PAD, cy, self.cw - 2 * PAD)
+                cy += card.height() + CARD_GAP
+
+    def _card(self, c: Card, x: float, y: float, w: float) -> None:
+        ax, th = self.ax, self.theme
+        h = c.height()
+        ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0,rounding_size=0.04",
+                                    fc=c.face, ec=c.edge, lw=0.7, zorder=1, gid=c.gid or None))
+        tx = x + CARD_PAD
+        if c.stripe:
+            ax.add_patch(Rectangle((x, y + 0.02), 0.045, h - 0.04, fc=c.stripe, ec="none", zorder=1.5))
+            tx += 0.03
+        if c.badge:
+            r = 0.085
+            ax.add_patch(Circle((x + CARD_PAD + r, y + CARD_PAD + r), r, fc="#3A3A3A", ec="none",
+                                zorder=2))
+            ax.text(x + CARD_PAD + r, y + CARD_PAD + r, c.badge, fontsize=6 if len(c.badge) < 3 else 4.8,
+                    color="#FFFFFF", ha="center", va="center_baseline", weight="bold", zorder=3)
+            tx += BADGE
+        fg = text_on(c.face)
+        ty = y + CARD_PAD
+        if c.head:
+            ax.text(tx, ty, "\n".join(c.head), fontsize=HEAD, weight="bold", color=fg, va="top",
+                    linespacing=LINE, zorder=3)
+            ty += _text_h(len(c.head), HEAD)
+        if c.body:
+            ax.text(tx, ty, "\n".join(c.body), fontsize=BODY, style=c.body_style, weight=c.body_weight,
+                    color=fg, va="top", linespacing=LINE, zorder=3)
+            ty += _text_h(len(c.body), BODY)
+        if c.chip:
+            chip = shorten(c.chip, 24)
+            cw = (len(chip) * SMALL * 0.62 + 8) / 72.0
+            ax.add_patch(FancyBboxPatch((tx, ty + 0.03), cw, _lh(SMALL) + 0.02,
+                                        boxstyle="round,pad=0,rounding_size=0.05", fc=c.chip_color,
+                                        ec="none", zorder=2))
+            ax.text(tx + cw / 2, ty + 0.04 + _lh(SMALL) / 2, chip, fontsize=SMALL, ha="center",
+                    va="center", color=text_on(c.chip_color), zorder=3)
+
+    def emotion_y(self, top: float, e: float) -> float:
+        lo, hi = top + PAD + 0.22, top + CURVE_H - 0.12
+        return lo + (5.0 - float(e)) / 4.0 * (hi - lo)
+
+    def _feeling(self, y: float, h: float, feel: dict[int, tuple[float, list[str]]]) -> None:
+        ax, th = self.ax, self.theme
+        x0, x1 = self.col_x(0), self.col_x(max(self.n - 1, 0)) + self.cw
+        ax.add_patch(Rectangle((x0, y), x1 - x0, h, fc="#FFFFFF", ec="#E6E6E6", lw=0.6, zorder=0.5))
+        for i in range(1, self.n):
+            xs = self.col_x(i) - GAP / 2
+            ax.plot([xs, xs], [y, y + h], color="#E6E6E6", lw=0.8, zorder=0.6)
+        for e in range(1, 6):
+            ey = self.emotion_y(y, e)
+            ax.plot([x0, x1], [ey, ey], color="#BDBDBD" if e == 3 else "#EEEEEE",
+                    lw=0.8, ls=(0, (4, 3)) if e == 3 else "-", zorder=0.7)
+            if e in (1, 3, 5):
+                ax.text(MARGIN + LABEL_W - 0.1, ey, f"{e} {EMOTION_LABELS[e - 1]}", fontsize=SMALL,
+                        ha="right", va="center", color=th.muted)
+        # feeling words under the curve
+        strip = y + CURVE_H + 0.02
+        for step, (x, lines) in feel.items():
+            ax.text(x, strip, "\n".join(lines), fontsize=SMALL, ha="center", va="top",
+                    color=th.ink, linespacing=LINE, gid=f"feeling:{step}")
+        # the curve
+        if len(self.curve):
+            xy = self.steps.set_index("step")
+            em = self.steps[self.steps["emotion"].notna()]
+            xs = np.array([feel[int(s)][0] for s in em["step"]])
+            ys = np.array([self.emotion_y(y, float(e)) for e in em["emotion"]])
+            ax.plot(xs, ys, color="#4D4D4D", lw=1.6, zorder=4, solid_capstyle="round", gid="curve")
+            mot = self.curve["moment_of_truth"].to_numpy(bool)
+            if mot.any():
+                ax.scatter(xs[mot], ys[mot], s=25 ** 2, facecolors="none", edgecolors="#000000",
+                           linewidths=1.4, zorder=4.5, gid="moments-of-truth")
+            draw_faces(ax, xs, ys, em["emotion"].astype(float).to_numpy(), th, size=15)
+            self.steps["x"] = self.steps["step"].map(lambda s: feel[int(s)][0])
+            del xy
+        ax.text(MARGIN, y + h - PAD, "◯ moment of truth", fontsize=SMALL, va="bottom", color=th.muted)
+
+    def _footer(self, y: float) -> None:
+        ax, th = self.ax, self.theme
+        y += 0.08
+        x = MARGIN
+        ax.text(x, y + 0.1, "Pain (weighted)", fontsize=SMALL + 0.5, va="center", weight="bold")
+        x += 1.05
+        grad = np.linspace(0, 1, 64)[None, :]
+        ax.imshow(grad, extent=(x, x + 1.4, y + 0.18, y + 0.02), cmap=th.pain_cmap, aspect="auto",
+                  zorder=2, interpolation="bilinear")
+        ax.text(x, y + 0.22, "0", fontsize=SMALL, va="top", ha="left", color=th.muted)
+        ax.text(x + 1.4, y + 0.22, fmt_number(self.pain_max), fontsize=SMALL, va="top", ha="right",
+                color=th.muted)
+        x += 1.75
+        ax.text(x, y + 0.1, "Opportunities", fontsize=SMALL + 0.5, va="center", weight="bold")
+        x += 0.95
+        for q in (*scoring.QUADRANTS, ""):
+            ax.add_patch(Rectangle((x, y + 0.04), 0.12, 0.12, fc=th.quadrant_color(q), ec="none"))
+            label = q or "unscored"
+            ax.text(x + 0.17, y + 0.1, label, fontsize=SMALL, va="center")
+            x += 0.3 + len(label) * SMALL * 0.6 / 72
+        x += 0.2
+        ax.text(x, y + 0.1, "Emotion", fontsize=SMALL + 0.5, va="center", weight="bold")
+        x += 0.6
+        draw_faces(ax, [x + 0.25 * k for k in range(5)], [y + 0.1] * 5, [1, 2, 3, 4, 5], th, size=10,
+                   gid="emotion-legend")
+        x += 1.3
+        ax.set_xlim(0, self.width)
+        ax.set_ylim(self.height, 0)
+        src = [clean(self.ws.title)]
+        if self.ws.reviewed:
+            src.append(f"reviewed {self.ws.reviewed.isoformat()}")
+        ax.text(MARGIN, y + 0.42, "\n".join(wrap(" · ".join(s for s in src if s),
+                                                (self.width - 2 * MARGIN) * 72, SMALL, max_lines=1)),
+                fontsize=SMALL, va="top", color=th.muted)
+
+    def _attach(self) -> None:
+        fig = self.fig
+        steps = self.steps.copy()
+        if "x" not in steps:
+            steps["x"] = np.nan
+        stages = pd.DataFrame({"id": [s.id for s in self.stages], "name": [s.name for s in self.stages],
+                               "x": [self.col_x(i) for i in range(self.n)]})
+        fig._jt_data = {"stages": stages, "steps": steps, "curve": self.curve,  # type: ignore[attr-defined]
+                        "pains": self.pains, "opportunities": self.opps}
+        name = self.ws.persona_name(self.persona)
+        mots = self.curve[self.curve["moment_of_truth"]]
+        parts = [f"Journey map of {name} across {self.n} stage{'s' if self.n != 1 else ''}"
+                 f" ({', '.join(s.name for s in self.stages)})."]
+        if len(self.steps):
+            parts.append(f"{len(self.steps)} steps; emotion ranges from "
+                         f"{_minmax(self.curve)}." if len(self.curve) else f"{len(self.steps)} steps.")
+        else:
+            parts.append("No steps are mapped for this persona.")
+        if len(mots):
+            parts.append("Moments of truth: " + "; ".join(
+                f"{r.touchpoint_name} ({r.stage_name}, emotion {int(r.emotion)})"
+                for r in mots.itertuples()) + ".")
+        if len(self.pains):
+            top = self.pains.iloc[0]
+            parts.append(f"{len(self.pains)} pain points; the worst is '{shorten(top['description'], 80)}' "
+                         f"(weighted pain {fmt_number(float(top['weighted_pain']))}).")
+        scored = self.opps[self.opps["scored"]] if len(self.opps) else self.opps
+        if len(scored):
+            parts.append(f"Top opportunity: {scored.iloc[0]['title']} "
+                         f"(RICE {fmt_number(float(scored.iloc[0]['rice']))}, {scored.iloc[0]['quadrant']}).")
+        fig._jt_alt = " ".join(parts)  # type: ignore[attr-defined]
+
+
+def _minmax(curve: pd.DataFrame) -> str:
+    e = curve["emotion"].astype(float)
+    return f"{int(e.min())} to {int(e.max())} on a 1–5 scale"
+
+
+def _hex(rgba: Any) -> str:
+    from matplotlib.colors import to_hex
+    return to_hex(rgba)

@@ -1,0 +1,184 @@
+"""The visual language shared by every chart: colours, font, sizes and deterministic output.
+
+A :class:`Theme` is an immutable value; :func:`theme_for` derives one from a workshop's
+branding. Charts create their figures with :func:`new_figure` inside ``theme.context()`` so
+that the pinned font and the deterministic-output settings apply.
+
+>>> from journeytools.charts.theme import Theme
+>>> Theme(accent="#C2185B").emotion_color(1)
+'#D55E00'
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterator
+
+import matplotlib as mpl
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import LinearSegmentedColormap, to_rgb
+from matplotlib.figure import Figure
+
+from ..workshop import Workshop
+
+#: Okabe & Ito (2008), the colour-blind-safe qualitative palette (black dropped).
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+#: Emotion 1 (very negative) … 5 (very positive): vermillion → grey → blue, colour-blind safe.
+EMOTION_COLORS = ("#D55E00", "#E69F00", "#B8B8B8", "#56B4E9", "#0072B2")
+EMOTION_LABELS = ("very negative", "negative", "neutral", "positive", "very positive")
+
+#: Quadrant colours of the impact/effort matrix (same keys as ``scoring.QUADRANTS``).
+QUADRANT_COLORS = {
+    "quick win": "#009E73",
+    "big bet": "#0072B2",
+    "fill-in": "#8C8C8C",
+    "money pit": "#D55E00",
+    "": "#BDBDBD",  # unscored
+}
+
+FONT_FAMILY = "DejaVu Sans"  # ships with matplotlib: identical output on every machine
+DEFAULT_ACCENT = "#1F5AA6"
+_HEX = re.compile(r"#[0-9a-fA-F]{6}\Z")
+
+# Pain: pale yellow → orange → dark red (sequential, readable in greyscale too).
+PAIN_CMAP = LinearSegmentedColormap.from_list(
+    "jt_pain", ["#FFF7E0", "#FDD49E", "#FC8D59", "#D7301F", "#7F0000"])
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Colours, font and sizes of every chart.
+
+    Parameters
+    ----------
+    accent
+        The brand colour (``branding.primary_color``): titles, stage headers, single curves.
+    company
+        Shown in chart footers.
+    palette
+        Qualitative colours for personas and series (Okabe-Ito by default).
+    """
+
+    accent: str = DEFAULT_ACCENT
+    company: str = ""
+    palette: tuple[str, ...] = OKABE_ITO
+    font_family: str = FONT_FAMILY
+    font_size: float = 9.0
+    ink: str = "#222222"
+    muted: str = "#6B6B6B"
+    grid: str = "#E3E3E3"
+    paper: str = "#FFFFFF"
+    lane: str = "#F6F6F6"
+    emotion_colors: tuple[str, ...] = EMOTION_COLORS
+    quadrant_colors: dict[str, str] = field(default_factory=lambda: dict(QUADRANT_COLORS))
+
+    # -- colours -----------------------------------------------------------------------
+    def emotion_color(self, emotion: float) -> str:
+        """Colour of an emotion on the 1–5 scale (rounded, clipped)."""
+        i = min(max(int(round(float(emotion))), 1), 5)
+        return self.emotion_colors[i - 1]
+
+    def quadrant_color(self, quadrant: str) -> str:
+        return self.quadrant_colors.get(quadrant or "", self.quadrant_colors[""])
+
+    def series_color(self, i: int) -> str:
+        return self.palette[i % len(self.palette)]
+
+    @property
+    def pain_cmap(self) -> LinearSegmentedColormap:
+        return PAIN_CMAP
+
+    @property
+    def accent_text(self) -> str:
+        """Black or white, whichever reads better on the accent colour."""
+        return text_on(self.accent)
+
+    # -- matplotlib settings -----------------------------------------------------------
+    def rc(self) -> dict[str, Any]:
+        """rcParams for creating and saving figures: pinned font, deterministic files."""
+        return {
+            "font.family": "sans-serif",
+            "font.sans-serif": [self.font_family],
+            "font.size": self.font_size,
+            "text.color": self.ink,
+            "axes.labelcolor": self.ink,
+            "axes.edgecolor": "#9A9A9A",
+            "axes.titlesize": self.font_size + 3,
+            "axes.titleweight": "bold",
+            "axes.titlelocation": "left",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "xtick.color": self.muted,
+            "ytick.color": self.muted,
+            "xtick.labelcolor": self.ink,
+            "ytick.labelcolor": self.ink,
+            "legend.frameon": False,
+            "figure.facecolor": self.paper,
+            "savefig.facecolor": self.paper,
+            "mathtext.default": "regular",
+            "text.usetex": False,
+            "axes.unicode_minus": True,
+            "svg.hashsalt": "journeytools",
+            "svg.fonttype": "path",
+            "path.simplify": True,
+            "pdf.fonttype": 42,
+            "figure.max_open_warning": 0,
+        }
+
+    @contextmanager
+    def context(self) -> Iterator[None]:
+        """Apply :meth:`rc` for the duration of a ``with`` block."""
+        with mpl.rc_context(self.rc()):
+            yield
+
+
+def valid_color(value: object, default: str = DEFAULT_ACCENT) -> str:
+    """``value`` when it is a ``#RRGGBB`` colour, else ``default``."""
+    return str(value) if isinstance(value, str) and _HEX.match(value.strip()) else default
+
+
+def theme_for(ws: Workshop, **overrides: Any) -> Theme:
+    """The theme of a workshop: its brand colour as accent, everything else shared.
+
+    >>> import journeytools as jt                      # doctest: +SKIP
+    >>> theme_for(jt.load("workshops/luggage-store")).accent   # doctest: +SKIP
+    '#C2185B'
+    """
+    b = ws.branding
+    base = Theme(accent=valid_color(str(b.get("primary_color") or "").strip()),
+                 company=str(b.get("company") or ""))
+    return replace(base, **overrides) if overrides else base
+
+
+def luminance(color: str) -> float:
+    """Relative luminance (WCAG) of a colour."""
+    def lin(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (lin(c) for c in to_rgb(color))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def text_on(color: Any) -> str:
+    """Black or white text for a background colour, by WCAG contrast."""
+    lum = luminance(color if isinstance(color, str) else mpl.colors.to_hex(color))
+    return "#111111" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#FFFFFF"
+
+
+def tint(color: str, amount: float) -> str:
+    """``color`` mixed with white: 0 = unchanged, 1 = white."""
+    r, g, b = to_rgb(color)
+    return mpl.colors.to_hex((r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount))
+
+
+def new_figure(theme: Theme, width: float, height: float, *, layout: str | None = None) -> Figure:
+    """A figure outside pyplot's registry, with an Agg canvas (for measuring text).
+
+    Call inside ``theme.context()`` so the theme's rcParams apply to the artists.
+    """
+    fig = Figure(figsize=(width, height), layout=layout)
+    FigureCanvasAgg(fig)
+    fig._jt_theme = theme  # type: ignore[attr-defined]
+    return fig

@@ -1,0 +1,103 @@
+"""``journeytools diff``: what changed between two versions of a workshop."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import replace
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+DIFF_HELP = """What changed between two versions of a workshop: rows added, removed and changed,
+workshop.yml and stage edits, emotion changes, pain point rank moves, opportunity quadrant
+changes and KPI moves.
+
+\b
+  journeytools diff OLD NEW          two folders on disk
+  journeytools diff OLD              OLD against the current folder (.)
+  journeytools diff DIR --rev REV    DIR as committed at git revision REV against DIR now
+  journeytools diff --rev HEAD~1     the same for the current folder
+  journeytools diff OLD NEW --rev R  OLD as committed at R against NEW on disk
+
+Exits 0 when both versions load (differences or not), 1 when one is invalid or cannot be
+read, 2 on a usage error.
+"""
+
+
+class DiffFormat(str, enum.Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+def _load(path: Path, rev: str | None):  # -> Workshop
+    """Load one side, naming the folder (and revision) in every problem reported."""
+    from .errors import ValidationError
+    from .folder import load
+    from .gitrev import load_at_revision
+
+    if rev is not None:
+        return load_at_revision(path, rev)
+    try:
+        return load(path)
+    except ValidationError as exc:
+        raise ValidationError([p if p.file == str(path) else replace(p, file=str(path / p.file))
+                               for p in exc.problems], exc.warnings) from None
+
+
+def resolve_sides(old: Optional[Path], new: Optional[Path], rev: Optional[str],
+                  ctx: typer.Context | None = None) -> tuple[Path, Optional[str], Path]:
+    """(old folder, old revision or None, new folder) from the command's arguments."""
+    if rev is not None:
+        if old is not None and new is not None:
+            return old, rev, new
+        folder = old if old is not None else Path(".")
+        return folder, rev, folder
+    if old is None:
+        raise typer.BadParameter("give the OLD folder to compare (and NEW, default '.'), "
+                                 "or --rev REV to compare with a git revision",
+                                 ctx=ctx, param_hint="'OLD'")
+    return old, None, new if new is not None else Path(".")
+
+
+def diff_command(
+    ctx: typer.Context,
+    old: Optional[Path] = typer.Argument(
+        None, show_default=False, metavar="[OLD]",
+        help="The earlier version's folder; with --rev alone, the folder to compare (default .)."),
+    new: Optional[Path] = typer.Argument(
+        None, show_default=False, metavar="[NEW]", help="The later version's folder (default: the current folder)."),
+    rev: Optional[str] = typer.Option(
+        None, "--rev", "-r", metavar="REV",
+        help="Read the old version from git at this revision (HEAD, HEAD~1, a tag, a commit)."),
+    fmt: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f", case_sensitive=False,
+                                   help="text, markdown (for a pull request) or json."),
+) -> None:
+    from .cli import out, run
+
+    old_dir, old_rev, new_dir = resolve_sides(old, new, rev, ctx)
+
+    def go() -> int:
+        from .diff import diff
+
+        before = _load(old_dir, old_rev)
+        after = _load(new_dir, None)
+        old_label = f"{old_dir} at {old_rev}" if old_rev else str(old_dir)
+        result = diff(before, after, old_label=old_label, new_label=str(new_dir))
+        rendered = {DiffFormat.text: result.to_text, DiffFormat.markdown: result.to_markdown,
+                    DiffFormat.json: lambda: result.to_json() + "\n"}[fmt]()
+        out.print(rendered, end="", markup=False, highlight=False, emoji=False)
+        return 0
+
+    run(go)
+
+
+diff_command.__doc__ = DIFF_HELP
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``diff`` command to ``app`` (once: calling again is harmless)."""
+    if any(c.name == "diff" for c in app.registered_commands):
+        return
+    app.command(name="diff", help=DIFF_HELP)(diff_command)

@@ -1,0 +1,256 @@
+"""Compute evidence from an event log (and a survey) for a workshop, and write ``evidence/``.
+
+>>> from journeytools.evidence import compute_evidence, write_evidence
+>>> result = compute_evidence("workshops/luggage-store",                # doctest: +SKIP
+...                           mapping="workshops/luggage-store/evidence/mapping.yml")
+>>> write_evidence(result)                                              # doctest: +SKIP
+[PosixPath('workshops/luggage-store/evidence/funnel.csv'), ...]
+
+Nothing is written unless everything succeeded; then all files are replaced at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from ..errors import Problem, ValidationError, quote
+from ..fsutil import write_atomic
+from .engine import DuckDBEngine
+from .funnel import build_plan, compute_raw, event_stats, funnel_table, issue_table, stage_table
+from .kpis import kpi_status
+from .mapping import Mapping, load_mapping
+from .readers import EventSource, open_events
+from .suggest import possible_pain_points
+from .survey import SurveyResult, assumed_vs_measured, read_survey
+
+DEFAULT_MAPPING = Path("evidence") / "mapping.yml"
+COUNTS = ("step", "users", "drop_off", "users_to_next", "responses", "issue_events",
+          "issue_users", "touchpoint_users")
+ROUND = {"conversion": 4, "drop_off_rate": 4, "conversion_to_next": 4, "issue_rate": 4,
+         "median_seconds_to_next": 1}
+
+
+@dataclass(frozen=True)
+class EvidenceResult:
+    """Everything computed; ``files()`` renders what ``write_evidence`` writes."""
+
+    workshop: Any
+    mapping: Mapping
+    funnel: pd.DataFrame
+    stages: pd.DataFrame
+    issues: pd.DataFrame
+    survey: SurveyResult | None
+    assumed: pd.DataFrame
+    suggestions: pd.DataFrame
+    kpis: pd.DataFrame
+    summary: dict[str, Any]
+    out_dir: Path = field(default=Path("evidence"))
+
+    def files(self) -> dict[Path, bytes]:
+        """evidence/ file path -> bytes: aggregates only."""
+        stages = self.stages
+        if self.survey is not None:
+            cols = ["stage", "assumed_emotion", "measured_satisfaction", "responses"]
+            merged = self.assumed[cols].assign(segment="")
+            stages = stages.merge(merged, on=["stage", "segment"], how="left")
+        files = {self.out_dir / "funnel.csv": _csv(self.funnel),
+                 self.out_dir / "stages.csv": _csv(stages),
+                 self.out_dir / "issues.csv": _csv(self.issues),
+                 self.out_dir / "summary.yml": yaml.safe_dump(
+                     self.summary, sort_keys=False, allow_unicode=True, width=100).encode()}
+        if self.survey is not None and len(self.survey.comments):
+            files[self.out_dir / "comments.csv"] = _csv(self.survey.comments)
+        return files
+
+
+def _csv(frame: pd.DataFrame) -> bytes:
+    out = frame.copy()
+    for col in out.columns:
+        if col in COUNTS:
+            out[col] = pd.to_numeric(out[col], errors="coerce").round().astype("Int64")
+        elif col in ROUND:
+            out[col] = pd.to_numeric(out[col], errors="coerce").round(ROUND[col])
+        elif col == "suppressed":
+            out[col] = out[col].map(lambda v: "true" if v is True or v == 1 else "false")
+    buf = io.StringIO()
+    out.to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue().encode("utf-8")
+
+
+def compute_evidence(workshop_dir: str | os.PathLike, events: str | os.PathLike | None = None,
+                     mapping: str | os.PathLike | None = None, *, segment: str | None = None,
+                     min_users: int | None = None, survey: str | os.PathLike | None = None,
+                     keep_comments: bool | None = None, memory_limit: str | None = None,
+                     threads: int | None = None) -> EvidenceResult:
+    """Funnel, stages, issues, survey, KPIs and suggestions for a workshop; writes nothing.
+
+    ``events`` and ``survey`` default to the paths in the mapping (relative to it);
+    ``mapping`` defaults to ``<workshop>/evidence/mapping.yml``. ``segment``, ``min_users``
+    and ``keep_comments`` override the mapping. Raises ``ValidationError`` (file, line,
+    column, value) for bad input.
+    """
+    from ..folder import load
+
+    folder = Path(workshop_dir)
+    ws = load(folder)
+    m = load_mapping(Path(mapping) if mapping else folder / DEFAULT_MAPPING,
+                     list(ws.touchpoints["id"]))
+    m = m.replace(segment=segment, min_users=min_users, keep_comments=keep_comments)
+    path = Path(events) if events else m.resolve(m.events)
+    if path is None:
+        raise ValidationError([Problem(m.file, None, "events", None, "no event log: pass "
+                                       "--events FILE or set 'events:' in the mapping")])
+    survey_path = Path(survey) if survey else m.resolve(m.survey.file if m.survey else None)
+    survey_result = (read_survey(survey_path, ws, m.survey, m.privacy)
+                     if survey_path is not None else None)
+    plan = build_plan(ws, m)
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.execute("SET TimeZone='UTC'")
+        con.execute("SET preserve_insertion_order=false")
+        if memory_limit:
+            con.execute(f"SET memory_limit='{memory_limit}'")
+        if threads:
+            con.execute(f"SET threads={int(threads)}")
+        source = open_events(con, path, m)
+        engine = DuckDBEngine(con)
+        stats = event_stats(engine)
+        _check_rows(con, stats, source, m, plan.emap)
+        raw = compute_raw(engine, plan, stats)
+    finally:
+        con.close()
+    k = m.privacy.min_users
+    funnel = funnel_table(raw, plan, k)
+    stages = stage_table(raw, plan, k)
+    issues = issue_table(raw, plan, k)
+    result = EvidenceResult(ws, m, funnel, stages, issues, survey_result,
+                            assumed_vs_measured(ws, survey_result),
+                            possible_pain_points(ws, funnel, issues), pd.DataFrame(), {},
+                            folder / "evidence")
+    summary = _summary(result, source, raw, plan.emap)
+    result = EvidenceResult(**{**result.__dict__, "summary": summary})
+    return EvidenceResult(**{**result.__dict__, "kpis": kpi_status(ws.kpis, result)})
+
+
+def _check_rows(con: Any, stats: pd.DataFrame, source: EventSource, m: Mapping,
+                emap: pd.DataFrame) -> None:
+    """Unreadable timestamps and no mapped event at all are errors naming file and column."""
+    total, bad = int(stats["n"].sum()), int(stats["bad_ts"].sum())
+    col = source.columns["timestamp"]
+    if total == 0:
+        raise ValidationError([Problem(source.file, None, None, None,
+                                       "the event log has no rows")])
+    if bad:
+        ex = [r[0] for r in con.execute("SELECT DISTINCT ts_raw FROM events WHERE ts IS NULL "
+                                        "LIMIT 3").fetchall()]
+        shown = ", ".join("blank" if v in (None, "") else quote(v) for v in ex)
+        unit = ("" if m.timestamp_unit == "auto" else
+                f" (read as epoch {m.timestamp_unit}, from the mapping's timestamp_unit)")
+        raise ValidationError([Problem(
+            source.file, None, col, shown,
+            f"{bad:,} of {total:,} rows have a timestamp that cannot be read{unit}, e.g. {shown}; "
+            "expected ISO 8601 such as 2026-11-03T14:05:00Z (offsets allowed) or epoch numbers "
+            "(set timestamp_unit: s, ms, us or ns in the mapping)")])
+    if not stats["event"].isin(emap["event"]).any():
+        common = stats.sort_values("n", ascending=False)["event"].head(5)
+        raise ValidationError([Problem(
+            m.file, None, "touchpoints", None,
+            f"none of the mapped event names occur in column {source.columns['event']!r} of "
+            f"{source.file}; its most common events are {', '.join(map(quote, common))}")])
+
+
+def _iso(value: Any) -> str | None:
+    if value is None or pd.isna(value):
+        return None
+    ts = pd.Timestamp(value)
+    return (ts.tz_localize("UTC") if ts.tzinfo is None else ts).isoformat()
+
+
+def _plain(value: Any) -> Any:
+    """A YAML-friendly Python value (no numpy scalars, NaN as None, whole floats as int)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    value = value.item() if hasattr(value, "item") else value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 2**53 else round(value, 4)
+    return value
+
+
+def _summary(r: EvidenceResult, source: EventSource, raw: Any, emap: pd.DataFrame) -> dict:
+    from .. import __version__
+
+    stats, m, k = raw.stats, r.mapping, r.mapping.privacy.min_users
+    mapped = stats["event"].isin(emap["event"])
+    unmapped = stats[~mapped].sort_values(["n", "event"], ascending=[False, True])
+    missing = sorted(set(emap["event"]) - set(stats["event"].dropna()))
+    suppressed = int(r.funnel["suppressed"].sum() + r.stages["suppressed"].sum()
+                     + (r.issues["suppressed"].sum() if len(r.issues) else 0))
+    out: dict[str, Any] = {
+        "generated_by": f"journeytools {__version__}",
+        "generated_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "source": {"file": str(source.file), "format": source.reader, "columns": source.columns},
+        "mapping": {"file": str(m.file), "preset": m.preset,
+                    "funnel": [str(t) for t in r.funnel.loc[r.funnel["step"].notna() & (r.funnel["segment"] == ""),
+                                                            "touchpoint"]]},
+        "rows_read": int(stats["n"].sum()),
+        "rows_mapped": int(stats.loc[mapped, "n"].sum()),
+        "rows_without_user": int(stats["no_user"].sum()),
+        "users": raw.users if raw.users >= k else f"fewer than {k}",
+        "unmapped_events": {("(blank)" if pd.isna(e) else str(e)): int(n)
+                            for e, n in zip(unmapped["event"], unmapped["n"])},
+        "mapped_events_not_found": missing,
+        "time_range": {"from": _iso(stats["first"].min()), "to": _iso(stats["last"].max())},
+        "segment": m.segment,
+        "privacy": {
+            "min_users": k, "rows_suppressed": suppressed, "keep_comments": m.privacy.keep_comments,
+            "rules": [f"aggregates only: no user ids, no raw events",
+                      f"any touchpoint, stage, segment or month with fewer than {k} users "
+                      "is suppressed (numbers blank, suppressed: true)",
+                      "conversion and drop-off next to a suppressed row are blanked",
+                      f"a median time over fewer than {k} users is blanked",
+                      "survey comments " + ("kept verbatim without respondent ids, for stages "
+                                            f"with at least {k} respondents"
+                                            if m.privacy.keep_comments else "dropped")]},
+    }
+    if r.survey is not None:
+        out["survey"] = {"file": r.survey.file, "responses": r.survey.responses,
+                         "respondents": r.survey.respondents,
+                         "comments_kept": int(len(r.survey.comments))}
+    if len(r.suggestions):
+        out["possible_pain_points"] = [
+            {k2: _plain(v) for k2, v in row.items()} for row in r.suggestions.to_dict("records")]
+    return out
+
+
+def write_evidence(result: EvidenceResult, out_dir: str | os.PathLike | None = None) -> list[Path]:
+    """Write funnel.csv, stages.csv, issues.csv, summary.yml (and comments.csv when kept)
+    atomically into ``<workshop>/evidence`` (or ``out_dir``); returns the paths written.
+
+    A ``comments.csv`` left from an earlier run that kept comments is removed when comments
+    are no longer kept.
+    """
+    base = Path(out_dir) if out_dir else result.out_dir
+    files = {base / p.name: data for p, data in result.files().items()}
+    write_atomic(files)
+    stale = base / "comments.csv"
+    if stale not in files and stale.exists():
+        stale.unlink()
+    return sorted(files)
+
+
+def update_evidence(workshop_dir: str | os.PathLike, events: str | os.PathLike | None = None,
+                    mapping: str | os.PathLike | None = None, **options: Any) -> EvidenceResult:
+    """``compute_evidence`` then ``write_evidence``: the one call the CLI makes."""
+    result = compute_evidence(workshop_dir, events, mapping, **options)
+    write_evidence(result)
+    return result

@@ -1,0 +1,82 @@
+"""Where the metrics SQL runs: embedded DuckDB by default, Spark (or a warehouse) by adapter.
+
+The metrics in :mod:`journeytools.evidence.funnel` are plain SQL over two relations:
+
+* ``events(usr, event, seg, ts)``: one row per event; ``seg`` is ``''`` when not split,
+  ``ts`` a timestamp (UTC);
+* ``emap(event, tp, reach, issue, pos, stage_pos)``: the mapping, built from the YAML.
+
+An engine only has to run a query into pandas, keep a query's result under a name, and spell
+four expressions its own way. To point the metrics at a warehouse, create ``events`` as a view
+there and pass an engine whose ``query`` sends SQL to it (see ``SparkEngine``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import pandas as pd
+
+
+class Engine(Protocol):
+    """What the metrics need from a SQL engine."""
+
+    def query(self, sql: str) -> pd.DataFrame: ...
+    def materialize(self, name: str, sql: str) -> None: ...
+    def register(self, name: str, frame: pd.DataFrame) -> None: ...
+    def median(self, expr: str) -> str: ...
+    def micros(self, expr: str) -> str: ...   # timestamp -> integer microseconds since 1970
+    def month(self, expr: str) -> str: ...    # timestamp -> 'YYYY-MM' text
+
+
+@dataclass
+class DuckDBEngine:
+    """Embedded DuckDB (the default). Owns nothing: the caller closes ``con``."""
+
+    con: Any
+
+    def query(self, sql: str) -> pd.DataFrame:
+        return self.con.execute(sql).df()
+
+    def materialize(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        self.con.register(f"{name}_df", frame)
+        self.materialize(name, f"SELECT * FROM {name}_df")
+        self.con.unregister(f"{name}_df")
+
+    def median(self, expr: str) -> str:
+        return f"median({expr})"
+
+    def micros(self, expr: str) -> str:
+        return f"epoch_us({expr})"
+
+    def month(self, expr: str) -> str:
+        return f"strftime({expr}, '%Y-%m')"
+
+
+@dataclass
+class SparkEngine:
+    """Spark SQL via a ``SparkSession``; register ``events`` as a temp view before computing."""
+
+    spark: Any
+
+    def query(self, sql: str) -> pd.DataFrame:
+        return self.spark.sql(sql).toPandas()
+
+    def materialize(self, name: str, sql: str) -> None:
+        self.spark.sql(sql).cache().createOrReplaceTempView(name)
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        self.spark.createDataFrame(frame).createOrReplaceTempView(name)
+
+    def median(self, expr: str) -> str:
+        return f"percentile({expr}, 0.5)"
+
+    def micros(self, expr: str) -> str:
+        return f"unix_micros({expr})"
+
+    def month(self, expr: str) -> str:
+        return f"date_format({expr}, 'yyyy-MM')"

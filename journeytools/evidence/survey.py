@@ -1,0 +1,180 @@
+"""Survey scores (CSAT/NPS exports) as measured satisfaction per stage, on the 1–5 scale.
+
+The CSV has one row per answer: ``respondent``, ``touchpoint`` or ``stage`` (either is enough;
+a touchpoint gives its stage), ``score``, optional ``comment`` and optional ``kind``
+(``csat`` or ``nps``; otherwise the mapping's ``survey.scale``). Other column names can be set
+in the mapping (``survey: {columns: {score: rating}}``).
+
+Scales, mapped onto the map's 1–5 emotion scale (1 very negative, 3 neutral, 5 very positive):
+
+* CSAT 1–5 is used as is;
+* NPS 0–10 is mapped linearly: ``1 + score × 0.4`` (0 → 1, 5 → 3, 10 → 5).
+
+Per stage it also reports ``csat_pct`` (share of CSAT answers 4 or 5, in %) and ``nps``
+(% promoters 9–10 minus % detractors 0–6), the usual KPI forms. Stages with fewer than
+``min_users`` respondents are suppressed. Verbatim comments are kept only when the mapping
+says ``privacy: {keep_comments: true}``, and never with the respondent id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..csvio import decode, parse
+from ..errors import Problem, ValidationError, quote
+from .mapping import Privacy, SurveySpec
+
+RANGES = {"csat": (1.0, 5.0), "nps": (0.0, 10.0)}
+STAGE_COLUMNS = ["stage", "name", "responses", "measured_satisfaction", "csat_pct", "nps",
+                 "suppressed"]
+
+
+def to_five(score: float, kind: str) -> float:
+    """A CSAT (1–5) or NPS (0–10) score on the 1–5 scale.
+
+    >>> to_five(10, "nps"), to_five(0, "nps"), to_five(4, "csat")
+    (5.0, 1.0, 4.0)
+    """
+    return float(score) if kind == "csat" else 1.0 + float(score) * 0.4
+
+
+@dataclass(frozen=True)
+class SurveyResult:
+    """Per-stage measured satisfaction and, when allowed, the comments."""
+
+    file: str
+    stages: pd.DataFrame    # STAGE_COLUMNS
+    comments: pd.DataFrame  # stage, touchpoint, kind, score, comment (empty unless kept)
+    responses: int
+    respondents: int
+
+
+def read_survey(path: str | Path, ws: Any, spec: SurveySpec | None = None,
+                privacy: Privacy = Privacy()) -> SurveyResult:
+    """Read and check a survey CSV; raises ``ValidationError`` naming file, line and column."""
+    spec = spec or SurveySpec()
+    path = Path(path)
+    file = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ValidationError([Problem(file, None, None, None, "survey file not found")]) from None
+    text, problems = decode(data, file)
+    raw = None
+    if text is not None:
+        raw, more = parse(text, file)
+        problems += more
+    if raw is None or problems:
+        raise ValidationError(problems)
+    col = {k: spec.columns.get(k, k) for k in
+           ("respondent", "touchpoint", "stage", "score", "comment", "kind")}
+    header = [h.strip() for h in raw.header]
+    idx = {name: header.index(col[name]) for name in col if col[name] in header}
+    missing = [col[n] for n in ("respondent", "score") if n not in idx]
+    if "touchpoint" not in idx and "stage" not in idx:
+        missing.append(f"{col['touchpoint']} or {col['stage']}")
+    if missing:
+        raise ValidationError([Problem(file, 1, m, None, f"column {m!r} is missing; the file has "
+                                       f"{', '.join(header)}") for m in missing])
+    tp_stage = dict(zip(ws.touchpoints["id"], ws.touchpoints["stage"]))
+    stage_ids = set(ws.stage_ids)
+    rows = []
+    for cells, line in zip(raw.rows, raw.lines):
+        get = lambda n: cells[idx[n]].strip() if n in idx else ""  # noqa: E731
+        kind = (get("kind") or spec.scale).lower()
+        if kind not in RANGES:
+            problems.append(Problem(file, line, col["kind"], quote(kind), "expected csat or nps"))
+            continue
+        tp, stage = get("touchpoint").lower(), get("stage").lower()
+        if tp and tp not in tp_stage:
+            problems.append(Problem(file, line, col["touchpoint"], quote(tp),
+                                    "unknown touchpoint; use an id from touchpoints.csv"))
+            continue
+        if stage and stage not in stage_ids:
+            problems.append(Problem(file, line, col["stage"], quote(stage),
+                                    f"unknown stage; expected one of {', '.join(ws.stage_ids)}"))
+            continue
+        stage = stage or tp_stage.get(tp, "")
+        if not stage:
+            problems.append(Problem(file, line, col["touchpoint"], None,
+                                    "each answer needs a touchpoint or a stage"))
+            continue
+        score_text = get("score").replace(",", ".")
+        low, high = RANGES[kind]
+        try:
+            score = float(score_text)
+        except ValueError:
+            score = float("nan")
+        if not low <= score <= high:
+            problems.append(Problem(file, line, col["score"], quote(get("score")),
+                                    f"expected a {kind.upper()} score from {low:g} to {high:g}"))
+            continue
+        rows.append({"respondent": get("respondent"), "stage": stage, "touchpoint": tp,
+                     "kind": kind, "score": score, "five": to_five(score, kind),
+                     "comment": get("comment")})
+    if problems:
+        raise ValidationError(problems)
+    answers = pd.DataFrame(rows, columns=["respondent", "stage", "touchpoint", "kind", "score",
+                                          "five", "comment"])
+    return SurveyResult(file, _per_stage(answers, ws, privacy.min_users),
+                        _comments(answers, privacy), len(answers),
+                        answers["respondent"].nunique())
+
+
+def _per_stage(answers: pd.DataFrame, ws: Any, k: int) -> pd.DataFrame:
+    out = []
+    for stage in ws.stages:
+        a = answers[answers["stage"] == stage.id]
+        if not len(a):
+            continue
+        n = a["respondent"].nunique()
+        csat = a[a["kind"] == "csat"]["score"]
+        nps = a[a["kind"] == "nps"]["score"]
+        hidden = n < k
+        out.append({
+            "stage": stage.id, "name": stage.name, "responses": None if hidden else len(a),
+            "measured_satisfaction": None if hidden else round(float(a["five"].mean()), 2),
+            "csat_pct": None if hidden or not len(csat) else round(100 * float((csat >= 4).mean()), 1),
+            "nps": None if hidden or not len(nps) else
+            round(100 * (float((nps >= 9).mean()) - float((nps <= 6).mean())), 1),
+            "suppressed": hidden})
+    return pd.DataFrame(out, columns=STAGE_COLUMNS)
+
+
+def _comments(answers: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
+    cols = ["stage", "touchpoint", "kind", "score", "comment"]
+    if not privacy.keep_comments:
+        return pd.DataFrame(columns=cols)
+    kept = answers[answers["comment"] != ""]
+    counts = answers.groupby("stage")["respondent"].nunique()
+    kept = kept[kept["stage"].map(counts) >= privacy.min_users]
+    return kept[cols].reset_index(drop=True)
+
+
+def assumed_vs_measured(ws: Any, survey: SurveyResult | None) -> pd.DataFrame:
+    """Per stage: the workshop's assumed emotion (mean of its steps) next to the survey's.
+
+    ``assumed_emotion`` is the mean ``emotion`` of steps at the stage's touchpoints (all
+    personas, blanks skipped); ``difference`` = measured − assumed (negative: worse than the
+    room thought).
+    """
+    steps = ws.steps
+    stage_of = dict(zip(ws.touchpoints["id"], ws.touchpoints["stage"]))
+    emotion = pd.to_numeric(steps.get("emotion", pd.Series(dtype=float)), errors="coerce")
+    assumed = emotion.groupby(steps["touchpoint"].map(stage_of)).mean() if len(steps) else pd.Series(dtype=float)
+    measured = survey.stages.set_index("stage") if survey is not None else pd.DataFrame()
+    rows = []
+    for s in ws.stages:
+        a = assumed.get(s.id)
+        m = measured["measured_satisfaction"].get(s.id) if len(measured) else None
+        a = None if a is None or pd.isna(a) else round(float(a), 2)
+        m = None if m is None or pd.isna(m) else float(m)
+        rows.append({"stage": s.id, "name": s.name, "assumed_emotion": a,
+                     "measured_satisfaction": m,
+                     "responses": measured["responses"].get(s.id) if len(measured) else None,
+                     "difference": None if a is None or m is None else round(m - a, 2)})
+    return pd.DataFrame(rows)

@@ -1,0 +1,1 @@
+"""Per-persona client reports: notebook sections, batch execution and HTML/PDF rendering."""

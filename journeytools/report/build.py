@@ -1,0 +1,185 @@
+"""``journeytools report``: run the report notebook once per persona and write the layout
+of SPEC §5 (index.html, <persona>.html, <persona>.pdf, notebooks/<persona>.ipynb)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..errors import JourneyToolsError
+from ..folder import load
+from ..starters import project_root
+from ..workshop import Workshop
+from . import index as index_page
+from .kernels import KernelPool, shutdown
+from .render import PDF_ENGINES, HtmlRenderer, branding, write_pdf
+
+FORMATS = ("html", "pdf")
+Progress = Callable[[str, int, int], None]
+
+
+def report_notebook() -> Path:
+    return project_root() / "notebooks" / "persona_report.ipynb"
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """How to build reports; every default works offline."""
+
+    formats: tuple[str, ...] = ("html",)
+    personas: tuple[str, ...] = ()  # empty: every persona
+    jobs: int | None = None  # None: CPU count
+    pdf_engine: str = "weasyprint"
+    today: str = ""  # ISO date shown in the reports; blank = today
+    notebook: Path | None = None  # the report notebook (default: notebooks/persona_report.ipynb)
+    kernel_name: str = "python3"
+    warm_kernels: bool = True
+
+
+@dataclass
+class PersonaResult:
+    id: str
+    name: str
+    ok: bool
+    html: Path | None = None
+    pdf: Path | None = None
+    notebook: Path | None = None
+    error: str = ""
+
+
+@dataclass
+class BuildResult:
+    index: Path
+    personas: list[PersonaResult] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[str]:
+        return [f"{p.id}: {p.error}" for p in self.personas if not p.ok]
+
+
+class ReportError(JourneyToolsError):
+    """Reports cannot be built (bad options, unwritable output); raised before any work."""
+
+
+def _check(ws: Workshop, out: Path, opts: ReportOptions) -> list[str]:
+    problems = []
+    bad = [f for f in opts.formats if f not in FORMATS]
+    if bad or not opts.formats:
+        problems.append(f"unknown format {', '.join(bad) or '(none)'}; expected html, pdf or html,pdf")
+    if opts.pdf_engine not in PDF_ENGINES:
+        problems.append(f"unknown PDF engine {opts.pdf_engine!r}; expected {', '.join(PDF_ENGINES)}")
+    known = list(ws.personas["id"])
+    unknown = [p for p in opts.personas if p not in known]
+    if unknown:
+        problems.append(f"unknown persona {', '.join(map(repr, unknown))}; personas: {', '.join(known)}")
+    if not known:
+        problems.append("the workshop has no personas to report on")
+    try:
+        (out / "notebooks").mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        problems.append(f"cannot write to output folder {out}: {exc.strerror or exc}")
+    nb = opts.notebook or report_notebook()
+    if not Path(nb).is_file():
+        problems.append(f"report notebook not found: {nb}")
+    return problems
+
+
+def _failure(exc: BaseException) -> str:
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        return f"cell {exc.cell_index + 1} failed: {exc.ename}: {exc.evalue}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def build_reports(folder: str | os.PathLike, out: str | os.PathLike,
+                  opts: ReportOptions = ReportOptions(),
+                  progress: Progress | None = None) -> BuildResult:
+    """Build every persona's report; a failing persona does not stop the others.
+
+    Raises ``ValidationError`` for an invalid workshop and ``ReportError`` for bad options
+    or an unwritable output folder, before any kernel starts.
+    """
+    import papermill as pm
+
+    ws = load(folder)
+    out = Path(out)
+    problems = _check(ws, out, opts)
+    if problems:
+        raise ReportError("; ".join(problems))
+    personas = list(opts.personas) or list(ws.personas["id"])
+    jobs = max(1, min(opts.jobs or os.cpu_count() or 1, len(personas)))
+    notebook = Path(opts.notebook or report_notebook())
+    today = opts.today or dt.date.today().isoformat()
+    brand = branding(ws)
+    renderer = HtmlRenderer() if "html" in opts.formats or "pdf" in opts.formats else None
+    workshop_abs = str(Path(folder).resolve())
+    done = {"n": 0}
+    results: dict[str, PersonaResult] = {}
+
+    def tick(label: str) -> None:
+        done["n"] += 1
+        if progress:
+            progress(label, done["n"], len(personas))
+
+    pool = KernelPool(jobs, len(personas), opts.kernel_name, str(notebook.parent)) \
+        if opts.warm_kernels else None
+
+    def one(pid: str) -> PersonaResult:
+        name = ws.persona_name(pid)
+        nb_out = out / "notebooks" / f"{pid}.ipynb"
+        res = PersonaResult(pid, name, False, notebook=nb_out)
+        km = pool.get() if pool else None
+        try:
+            nb = pm.execute_notebook(
+                str(notebook), str(nb_out),
+                parameters={"workshop": workshop_abs, "persona": pid, "today": today},
+                kernel_name=opts.kernel_name, progress_bar=False, log_output=False,
+                request_save_on_cell_execute=False, cwd=str(notebook.parent),
+                **({"km": km} if km is not None else {}))
+        except Exception as exc:  # papermill keeps the partial notebook in nb_out
+            res.error = _failure(exc)
+            tick(f"{pid} failed")
+            return res
+        finally:
+            if km is not None:
+                shutdown(km)
+        try:
+            assert renderer is not None
+            html = renderer.render(nb, f"{name} — {ws.title}", brand)
+            if "html" in opts.formats:
+                res.html = out / f"{pid}.html"
+                _write(res.html, html)
+            if "pdf" in opts.formats:
+                res.pdf = out / f"{pid}.pdf"
+                write_pdf(html, res.pdf, opts.pdf_engine)
+            res.ok = True
+        except Exception as exc:
+            res.error = f"rendering failed: {type(exc).__name__}: {exc}"
+        tick(pid if res.ok else f"{pid} failed")
+        return res
+
+    try:
+        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="jt-report") as ex:
+            for res in ex.map(one, personas):
+                results[res.id] = res
+    finally:
+        if pool:
+            pool.close()
+    ordered = [results[p] for p in personas]
+    index = out / "index.html"
+    _write(index, index_page.render(ws, ordered, out, brand, today))
+    return BuildResult(index, ordered)
+
+
+def _write(path: Path, text: str) -> None:
+    from ..fsutil import write_text_atomic
+
+    write_text_atomic(path, text)

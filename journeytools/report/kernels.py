@@ -1,0 +1,95 @@
+"""Kernels started ahead: each persona gets a fresh kernel process that has already
+imported the heavy libraries, so kernel start and imports overlap with other work."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from jupyter_client.manager import KernelManager
+
+PRELOAD = (
+    "import matplotlib\nmatplotlib.use('Agg')\n"
+    "import pandas, seaborn, matplotlib.pyplot\n"
+    "import journeytools.report.sections, journeytools.charts\n"
+)
+
+
+def start_warm_kernel(kernel_name: str = "python3", preload: str = PRELOAD,
+                      cwd: str | None = None, timeout: float = 60) -> KernelManager:
+    """Start a kernel and run ``preload`` in it; the caller owns (and shuts down) it."""
+    km = KernelManager(kernel_name=kernel_name,
+                       client_class="jupyter_client.asynchronous.AsyncKernelClient")
+    km.start_kernel(cwd=cwd) if cwd else km.start_kernel()
+    kc = km.blocking_client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=timeout)
+        if preload:
+            reply = kc.execute_interactive(preload, timeout=timeout, output_hook=lambda msg: None)
+            if reply["content"].get("status") != "ok":
+                raise RuntimeError(f"kernel preload failed: {reply['content'].get('evalue')}")
+    except BaseException:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+        raise
+    kc.stop_channels()
+    return km
+
+
+class KernelPool:
+    """Keeps up to ``size`` warm kernels booting ahead of demand.
+
+    ``get()`` hands out a kernel (never reused: isolation equals a fresh kernel) and
+    immediately starts its replacement while the caller runs its notebook.
+    """
+
+    def __init__(self, size: int, needed: int, kernel_name: str = "python3",
+                 cwd: str | None = None, preload: str = PRELOAD) -> None:
+        self._name, self._cwd, self._preload = kernel_name, cwd, preload
+        self._remaining = needed
+        self._lock = threading.Lock()
+        self._starter = ThreadPoolExecutor(max_workers=max(1, size), thread_name_prefix="jt-kernel")
+        self._ready: queue.Queue[Future[KernelManager]] = queue.Queue()
+        for _ in range(min(size, needed)):
+            self._launch()
+
+    def _launch(self) -> None:
+        with self._lock:
+            if self._remaining <= 0:
+                return
+            self._remaining -= 1
+        self._ready.put(self._starter.submit(start_warm_kernel, self._name, self._preload, self._cwd))
+
+    def get(self) -> KernelManager:
+        future = self._ready.get()
+        self._launch()
+        return future.result()
+
+    def close(self) -> None:
+        """Shut down kernels started but never handed out."""
+        self._starter.shutdown(wait=True)
+        while not self._ready.empty():
+            future = self._ready.get_nowait()
+            try:
+                shutdown(future.result())
+            except Exception:
+                pass
+
+    def __enter__(self) -> "KernelPool":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def shutdown(km: KernelManager) -> None:
+    try:
+        km.shutdown_kernel(now=True)
+    finally:
+        try:
+            km.cleanup_resources()
+        except Exception:
+            pass

@@ -1,0 +1,107 @@
+"""Executed notebook → self-contained HTML (nbconvert template) → PDF (registry of engines)."""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import shutil
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+from ..starters import project_root
+from ..workshop import Workshop
+
+TEMPLATE_NAME = "report"
+
+
+def templates_dir() -> Path:
+    return project_root() / "templates"
+
+
+def report_css() -> str:
+    return (templates_dir() / TEMPLATE_NAME / "report.css").read_text(encoding="utf-8")
+
+
+def logo_data_uri(ws: Workshop) -> str:
+    """The workshop logo inlined as a data URI ('' when there is none)."""
+    logo = ws.branding.get("logo")
+    if not logo or ws.path is None:
+        return ""
+    path = Path(ws.path) / str(logo)
+    if not path.is_file():
+        return ""
+    mime = mimetypes.guess_type(path.name)[0] or "image/png"
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def branding(ws: Workshop) -> dict[str, str]:
+    b = ws.branding
+    return {"company": str(b.get("company") or ws.title), "accent": str(b["primary_color"]),
+            "logo": logo_data_uri(ws), "css": report_css()}
+
+
+class HtmlRenderer:
+    """One nbconvert exporter for a whole batch (creating one is the slow part)."""
+
+    def __init__(self) -> None:
+        from nbconvert import HTMLExporter
+
+        self._exporter = HTMLExporter(extra_template_basedirs=[str(templates_dir())],
+                                      template_name=TEMPLATE_NAME, exclude_input=True,
+                                      exclude_output_prompt=True, exclude_markdown=True,
+                                      exclude_raw=True)
+        self._lock = threading.Lock()
+
+    def render(self, nb: Any, title: str, brand: dict[str, str]) -> str:
+        """HTML of an executed notebook: stderr, warnings and code hidden, brand applied."""
+        import copy
+
+        nb = copy.deepcopy(nb)
+        nb.metadata["title"] = title
+        for cell in nb.cells:
+            if cell.get("cell_type") == "code":
+                cell["outputs"] = [o for o in cell.get("outputs", [])
+                                   if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+        with self._lock:
+            body, _ = self._exporter.from_notebook_node(nb, resources={"jt": brand})
+        return body
+
+
+def _weasyprint(html: str, out: Path, base: Path) -> None:
+    import logging
+
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    HTML(string=html, base_url=str(base)).write_pdf(str(out))
+
+
+def _chromium(html: str, out: Path, base: Path) -> None:
+    exe = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if not exe:
+        raise RuntimeError("the chromium PDF engine needs Debian's chromium (apt-get install chromium)")
+    with tempfile.TemporaryDirectory() as tmp:
+        page = Path(tmp) / "report.html"
+        page.write_text(html, encoding="utf-8")
+        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={tmp}/profile", "--no-pdf-header-footer",
+               f"--print-to-pdf={out}", page.as_uri()]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        if proc.returncode != 0 or not out.is_file():
+            raise RuntimeError(f"chromium could not print {out.name}: {proc.stderr.strip()[-300:]}")
+
+
+PDF_ENGINES: dict[str, Callable[[str, Path, Path], None]] = {
+    "weasyprint": _weasyprint,
+    "chromium": _chromium,
+}
+
+
+def write_pdf(html: str, out: Path, engine: str = "weasyprint") -> None:
+    """Print report HTML to an A4 PDF with the named engine (see ``PDF_ENGINES``)."""
+    PDF_ENGINES[engine](html, out, out.parent)

@@ -1,0 +1,123 @@
+"""What the room's pickers offer, read from a loaded workshop (pure: no widgets, no I/O but stat)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..schema import LOCK_FILE, TABLES, WORKSHOP_FILE
+from ..scoring import opportunity_table, pain_table
+from ..validate import dots_spent
+from ..workshop import Workshop
+
+ROOM_DIR_ENV = "JOURNEYTOOLS_ROOM_DIR"
+"""Environment variable naming the workshop folder the room's notebooks open."""
+
+SEVERITY_LABELS = {1: "1 · a minor annoyance", 2: "2 · irritating", 3: "3 · costs time or money",
+                   4: "4 · makes them doubt us", 5: "5 · stops them completely"}
+FREQUENCY_LABELS = {1: "1 · rarely", 2: "2 · now and then", 3: "3 · often",
+                    4: "4 · most of the time", 5: "5 · (almost) always"}
+IMPACT_LABELS = ((None, "not sure yet"), (0.25, "0.25 · minimal"), (0.5, "0.5 · low"),
+                 (1.0, "1 · medium"), (2.0, "2 · high"), (3.0, "3 · massive"))
+
+MAX_NAME = 40
+MAX_TEXT = 600
+
+
+def room_folder(folder: str | os.PathLike | None = None) -> Path:
+    """The workshop folder to open: ``folder`` when given, else ``$JOURNEYTOOLS_ROOM_DIR``."""
+    value = folder if folder is not None else os.environ.get(ROOM_DIR_ENV)
+    if not value:
+        raise ValueError(f"no workshop folder: pass one, or set {ROOM_DIR_ENV} "
+                         "(journeytools serve DIR does this for you)")
+    return Path(value).expanduser().resolve()
+
+
+def folder_signature(folder: Path) -> tuple:
+    """A cheap fingerprint of the folder's files (name, size, mtime) to notice changes."""
+    sig = []
+    for name in [WORKSHOP_FILE, *(t.file for t in TABLES.values())]:
+        if name == LOCK_FILE:
+            continue
+        try:
+            st = (folder / name).stat()
+        except OSError:
+            continue
+        sig.append((name, st.st_size, st.st_mtime_ns))
+    return tuple(sig)
+
+
+def stage_choices(ws: Workshop) -> list[tuple[str, str]]:
+    """(label, stage id) in journey order."""
+    return [(s.name or s.id, s.id) for s in ws.stages]
+
+
+def touchpoint_choices(ws: Workshop, stage: str | None) -> list[tuple[str, str]]:
+    """(label, touchpoint id) of one stage, in file order."""
+    tp = ws.touchpoints
+    if not len(tp):
+        return []
+    rows = tp[tp["stage"] == stage] if stage else tp
+    return [(str(r["name"]) or str(r["id"]), str(r["id"])) for _, r in rows.iterrows()]
+
+
+def persona_choices(ws: Workshop) -> list[tuple[str, str]]:
+    """(label, persona id), starting with ``*`` (everyone)."""
+    out = [("Everyone (all personas)", "*")]
+    out += [(str(r["name"]) or str(r["id"]), str(r["id"])) for _, r in ws.personas.iterrows()]
+    return out
+
+
+def _short(text: str, limit: int = 70) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def pain_choices(ws: Workshop, stage: str | None = None) -> list[tuple[str, str]]:
+    """(label, pain point id) for the pain points of a stage (all stages when None)."""
+    pains = pain_table(ws)
+    if stage:
+        pains = pains[pains["stage"] == stage]
+    return [(_short(r.description), str(r.id)) for r in pains.itertuples()]
+
+
+def vote_choices(ws: Workshop, stage: str | None = None) -> list[tuple[str, str]]:
+    """(label, item id) of what can be voted for: pain points, then ideas.
+
+    With ``stage``, only that stage's items and ideas with no stage yet are offered.
+    Labels are plain text (dropdown options are never rendered as HTML).
+    """
+    out = [(f"Pain · {label}", pid) for label, pid in pain_choices(ws, stage)]
+    opps = opportunity_table(ws)
+    if stage:
+        opps = opps[(opps["stage"] == stage) | (opps["stage"] == "")]
+    out += [(f"Idea · {_short(r.title)}", str(r.id)) for r in opps.itertuples()]
+    return out
+
+
+def dots_left(ws: Workshop, voter: str) -> int:
+    """Dots a voter may still spend (the full budget for a blank name)."""
+    if not voter.strip():
+        return ws.dots_per_voter
+    return max(ws.dots_per_voter - dots_spent(ws.votes, voter), 0)
+
+
+def clean_name(text: str) -> str:
+    """A participant name as stored: inner whitespace collapsed; refuses blank and overlong."""
+    name = " ".join(str(text).split())
+    if not name:
+        raise ValueError("enter your name first")
+    if len(name) > MAX_NAME:
+        raise ValueError(f"keep your name under {MAX_NAME} characters")
+    if name[0] in "=+-@":
+        raise ValueError("a name cannot start with = + - or @ (spreadsheets read those as formulas)")
+    return name
+
+
+def clean_text(what: str, text: str, limit: int = MAX_TEXT) -> str:
+    """Free text as typed, refusing blank and overlong entries."""
+    if not str(text).strip():
+        raise ValueError(f"{what} must not be blank")
+    if len(text) > limit:
+        raise ValueError(f"{what} is too long ({len(text)} characters); keep it under {limit}")
+    return str(text)

@@ -1,0 +1,243 @@
+"""The participant's page: name, stage → touchpoint, add pain points and ideas, spend dots.
+
+Every write goes through the concurrent-safe appends (``jt.add_pain_point``, ``jt.add_opportunity``,
+``jt.add_vote``): under the folder lock, re-reading before writing, so many browsers can add at
+once without losing rows or overspending a budget. Widgets only collect values; messages are
+escaped HTML shown next to the button that caused them.
+
+>>> room = ParticipantRoom("workshops/luggage-store")   # doctest: +SKIP
+>>> room                                                # in a notebook: shows the page
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+import ipywidgets as w
+
+from ..append import add_opportunity, add_pain_point, add_vote
+from ..folder import load
+from ..workshop import Workshop
+from . import _data as data
+from .render import Level, budget_html, header_html, message_html
+
+_WIDE = w.Layout(width="min(38em, 95vw)")
+_LABEL_STYLE = {"description_width": "7.5em"}
+
+
+def _labelled(cls: str, widget: w.Widget) -> w.Widget:
+    widget.add_class(cls)
+    return widget
+
+
+class ParticipantRoom:
+    """One participant's controls for a workshop folder (one instance per browser page)."""
+
+    def __init__(self, folder: str | os.PathLike) -> None:
+        self.folder = Path(folder)
+        self.ws: Workshop = load(self.folder)
+        ws = self.ws
+        stages = data.stage_choices(ws)
+        first = stages[0][1] if stages else None
+
+        self.header = w.HTML(header_html(ws, "Live workshop room: add what hurts, suggest ideas, "
+                                             "spend your dots."))
+        self.name = _labelled("jt-name", w.Text(description="Your name", placeholder="e.g. Lena",
+                                                style=_LABEL_STYLE, layout=_WIDE))
+        self.name_msg = w.HTML()
+        self.stage = _labelled("jt-stage", w.Dropdown(options=stages, value=first,
+                                                      description="Stage", style=_LABEL_STYLE,
+                                                      layout=_WIDE))
+        self.refresh_button = _labelled("jt-refresh", w.Button(description="Refresh",
+                                                               icon="refresh"))
+
+        # pain point
+        self.touchpoint = _labelled("jt-touchpoint", w.Dropdown(
+            options=data.touchpoint_choices(ws, first), description="Touchpoint",
+            style=_LABEL_STYLE, layout=_WIDE))
+        self.persona = _labelled("jt-persona", w.Dropdown(
+            options=data.persona_choices(ws), value="*", description="Who", style=_LABEL_STYLE,
+            layout=_WIDE))
+        self.description = _labelled("jt-pain-description", w.Textarea(
+            description="What hurts", placeholder="What goes wrong for the customer here?",
+            style=_LABEL_STYLE, layout=w.Layout(width="min(38em, 95vw)", height="5em")))
+        self.severity = _labelled("jt-severity", w.Dropdown(
+            options=[(v, k) for k, v in data.SEVERITY_LABELS.items()], value=3,
+            description="How bad", style=_LABEL_STYLE, layout=_WIDE))
+        self.frequency = _labelled("jt-frequency", w.Dropdown(
+            options=[(v, k) for k, v in data.FREQUENCY_LABELS.items()], value=3,
+            description="How often", style=_LABEL_STYLE, layout=_WIDE))
+        self.add_pain_button = _labelled("jt-add-pain", w.Button(
+            description="Add pain point", button_style="danger", icon="plus"))
+        self.pain_msg = w.HTML()
+
+        # opportunity idea
+        self.idea_title = _labelled("jt-idea-title", w.Text(
+            description="Idea", placeholder="A short name for the fix or improvement",
+            style=_LABEL_STYLE, layout=_WIDE))
+        self.idea_description = _labelled("jt-idea-description", w.Textarea(
+            description="Details", style=_LABEL_STYLE,
+            layout=w.Layout(width="min(38em, 95vw)", height="4em")))
+        self.idea_addresses = _labelled("jt-idea-addresses", w.SelectMultiple(
+            options=data.pain_choices(ws, first), description="Relieves", style=_LABEL_STYLE,
+            layout=w.Layout(width="min(38em, 95vw)", height="6em")))
+        self.idea_impact = _labelled("jt-idea-impact", w.Dropdown(
+            options=[(label, value) for value, label in data.IMPACT_LABELS], value=None,
+            description="Impact", style=_LABEL_STYLE, layout=_WIDE))
+        self.add_idea_button = _labelled("jt-add-idea", w.Button(
+            description="Add idea", button_style="success", icon="lightbulb-o"))
+        self.idea_msg = w.HTML()
+
+        # dot voting
+        self.budget = _labelled("jt-budget-box", w.HTML())
+        self.vote_item = _labelled("jt-vote-item", w.Dropdown(
+            options=data.vote_choices(ws, first), description="Vote for", style=_LABEL_STYLE,
+            layout=_WIDE))
+        self.all_stages = _labelled("jt-all-stages", w.Checkbox(
+            value=False, description="show items of every stage", indent=False))
+        self.dots = _labelled("jt-dots", w.BoundedIntText(
+            value=1, min=1, max=max(ws.dots_per_voter, 1), description="Dots", style=_LABEL_STYLE,
+            layout=w.Layout(width="14em")))
+        self.vote_button = _labelled("jt-vote", w.Button(
+            description="Spend dots", button_style="primary", icon="circle"))
+        self.vote_msg = w.HTML()
+
+        self.stage.observe(self._on_stage, names="value")
+        self.all_stages.observe(lambda _: self._refresh_choices(), names="value")
+        self.name.observe(lambda _: self._show_budget(), names="value")
+        self.refresh_button.on_click(lambda _: self._guard(self.name_msg, self.reload))
+        self.add_pain_button.on_click(lambda b: self._act(b, self.pain_msg, self.add_pain_point))
+        self.add_idea_button.on_click(lambda b: self._act(b, self.idea_msg, self.add_idea))
+        self.vote_button.on_click(lambda b: self._act(b, self.vote_msg, self.vote))
+
+        def section(title: str, *children: w.Widget) -> w.VBox:
+            return w.VBox([w.HTML(f"<h3 style='margin:14px 0 4px'>{title}</h3>"), *children])
+
+        self.widget = w.VBox([
+            self.header,
+            w.HBox([self.name, self.name_msg]),
+            w.HBox([self.stage, self.refresh_button]),
+            section("Add a pain point", self.touchpoint, self.persona, self.description,
+                    self.severity, self.frequency, w.HBox([self.add_pain_button, self.pain_msg])),
+            section("Suggest an idea", self.idea_title, self.idea_description, self.idea_addresses,
+                    self.idea_impact, w.HBox([self.add_idea_button, self.idea_msg])),
+            section("Dot voting", self.budget, self.vote_item, self.all_stages,
+                    w.HBox([self.dots, self.vote_button, self.vote_msg])),
+        ], layout=w.Layout(padding="0 8px"))
+        self.widget.add_class("jt-participant")
+        self._show_budget()
+
+    # -- display ---------------------------------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    @staticmethod
+    def _say(target: w.HTML, text: str, level: Level = "info") -> None:
+        target.value = message_html(text, level)
+
+    def _voter(self) -> str:
+        return " ".join(self.name.value.split())
+
+    def _show_budget(self) -> None:
+        voter = self._voter()
+        left = data.dots_left(self.ws, voter)
+        self.budget.value = budget_html(left, self.ws.dots_per_voter, voter)
+        self.dots.max = max(left, 1)
+        self.vote_button.disabled = bool(voter) and left == 0
+        self._say(self.name_msg, "")
+
+    def _stage_filter(self) -> str | None:
+        return None if self.all_stages.value else self.stage.value
+
+    def _refresh_choices(self) -> None:
+        stage = self.stage.value
+        keep_tp = self.touchpoint.value
+        tps = data.touchpoint_choices(self.ws, stage)
+        self.touchpoint.options = tps
+        if keep_tp in {v for _, v in tps}:
+            self.touchpoint.value = keep_tp
+        keep = set(self.idea_addresses.value)
+        pains = data.pain_choices(self.ws, stage)
+        self.idea_addresses.options = pains
+        self.idea_addresses.value = tuple(v for _, v in pains if v in keep)
+        keep_item = self.vote_item.value
+        items = data.vote_choices(self.ws, self._stage_filter())
+        self.vote_item.options = items
+        if keep_item in {v for _, v in items}:
+            self.vote_item.value = keep_item
+
+    def _on_stage(self, _change: Any) -> None:
+        self._refresh_choices()
+
+    def reload(self) -> None:
+        """Re-read the folder: other participants' pain points, ideas and votes appear."""
+        self.ws = load(self.folder)
+        self._refresh_choices()
+        self._show_budget()
+
+    # -- actions ---------------------------------------------------------------------------------
+    def _guard(self, target: w.HTML, fn: Callable[[], str]) -> None:
+        try:
+            text = fn()
+        except ValueError as exc:  # includes jt.ValidationError
+            self._say(target, str(exc), "error")
+        except Exception as exc:  # a lock timeout, a disk problem: say so, keep the page alive
+            self._say(target, f"could not save ({type(exc).__name__}): {exc}; try again", "error")
+        else:
+            if text:
+                self._say(target, text, "ok")
+
+    def _act(self, button: w.Button, target: w.HTML, fn: Callable[[], str]) -> None:
+        button.disabled = True
+        try:
+            self._guard(target, fn)
+            try:
+                self.reload()
+            except Exception:  # the message already says what happened; keep old choices
+                pass
+        finally:
+            button.disabled = False
+            self._show_budget()
+
+    def add_pain_point(self) -> str:
+        """Append the pain point described in the form; returns the confirmation."""
+        if not self.touchpoint.value:
+            raise ValueError("pick a touchpoint (this stage has none yet)")
+        description = data.clean_text("the description", self.description.value)
+        pid = add_pain_point(self.folder, persona=self.persona.value,
+                             touchpoint=self.touchpoint.value, description=description,
+                             severity=self.severity.value, frequency=self.frequency.value)
+        self.description.value = ""
+        return f"added pain point {pid} — thank you"
+
+    def add_idea(self) -> str:
+        """Append the idea described in the form; returns the confirmation."""
+        title = data.clean_text("the idea", self.idea_title.value, limit=120)
+        details = self.idea_description.value
+        if len(details) > data.MAX_TEXT:
+            raise ValueError(f"details are too long; keep them under {data.MAX_TEXT} characters")
+        oid = add_opportunity(self.folder, title=title, description=details,
+                              addresses=";".join(self.idea_addresses.value),
+                              impact=self.idea_impact.value)
+        self.idea_title.value = ""
+        self.idea_description.value = ""
+        self.idea_addresses.value = ()
+        return f"added idea {oid}"
+
+    def vote(self) -> str:
+        """Spend the chosen dots on the chosen item; returns the dots left."""
+        voter = data.clean_name(self.name.value)
+        if not self.vote_item.value:
+            raise ValueError("nothing to vote for in this stage yet")
+        n = int(self.dots.value)
+        left = add_vote(self.folder, voter=voter, item=self.vote_item.value, votes=n)
+        self.dots.value = 1
+        return (f"{n} dot{'s' if n != 1 else ''} on {self.vote_item.value}; "
+                f"{left} left")
+
+
+def participant_room(folder: str | os.PathLike | None = None) -> ParticipantRoom:
+    """The participant page for ``folder`` (default: ``$JOURNEYTOOLS_ROOM_DIR``)."""
+    return ParticipantRoom(data.room_folder(folder))

@@ -1,0 +1,348 @@
+"""Client-readable tables for notebooks: no index, human column names, text escaped.
+
+Every function takes a workshop (or its scores) and returns a pandas ``Styler`` whose
+``.data`` is the plain DataFrame, so a notebook cell is one line and tests can read values:
+
+>>> import journeytools as jt
+>>> from journeytools import scoring, tables_view as view
+>>> ws = jt.load("workshops/luggage-store")                   # doctest: +SKIP
+>>> view.pain_points(ws, scoring.score(ws)).data.columns[0]   # doctest: +SKIP
+'Rank'
+
+Pure presentation: nothing here reads or writes files except :func:`changes_since`, which
+loads the earlier version it is asked to compare with.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .scoring import Scores, journey, split_list
+from .workshop import Workshop
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+    from pandas.io.formats.style import Styler
+
+__all__ = [
+    "changes_since", "figure", "gaps", "journey_steps", "locate", "next_steps", "note",
+    "opportunities", "overview", "pain_points", "personas", "review_status", "stages", "table",
+    "touchpoints", "unscored", "votes",
+]
+
+_MISSING_WORDS = {"reach": "reach (people per quarter)", "impact": "impact (0.25–3)",
+                  "confidence": "confidence (0–100 %)", "effort": "effort (person-months)"}
+
+
+# -- generic --------------------------------------------------------------------------------
+def table(frame: pd.DataFrame, caption: str = "", empty: str = "Nothing here yet.") -> "Styler":
+    """A Styler with the index hidden, every cell HTML-escaped and a caption on top."""
+    if not len(frame):
+        frame = pd.DataFrame({"": [empty]})
+    styler = frame.style.hide(axis="index").format(escape="html", precision=2, na_rep="—")
+    if caption:
+        styler = styler.set_caption(html.escape(caption))
+    return styler.set_table_styles([
+        {"selector": "caption", "props": "caption-side: top; text-align: left; font-weight: bold;"
+                                         " font-size: 1.1em; padding: 0.3em 0;"},
+        {"selector": "td", "props": "text-align: left; vertical-align: top;"},
+        {"selector": "th", "props": "text-align: left;"},
+    ])
+
+
+def note(text: str, kind: str = "info") -> "_HTML":
+    """A short escaped message box (``kind``: info, warning, ok)."""
+    colours = {"info": "#1F5AA6", "warning": "#B45309", "ok": "#15803D"}
+    colour = colours.get(kind, colours["info"])
+    return _HTML(f'<div style="border-left:4px solid {colour};padding:0.4em 0.8em;margin:0.4em 0">'
+                 f"{html.escape(text)}</div>", text)
+
+
+class _HTML:
+    """Rich output with an HTML and a plain-text form (for terminals and tests)."""
+
+    def __init__(self, markup: str, text: str) -> None:
+        self.markup, self.text = markup, text
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def figure(fig: "Figure", alt: str = "") -> "_Figure":
+    """Display a matplotlib figure as a PNG (with ``alt`` as its text form) and close it.
+
+    Closing keeps the inline backend from showing the figure a second time at the end of the
+    cell and frees its memory when a notebook draws many charts.
+    """
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    return _Figure(buf.getvalue(), alt or "chart")
+
+
+class _Figure:
+    def __init__(self, png: bytes, alt: str) -> None:
+        self.png, self.alt = png, alt
+
+    def _repr_png_(self) -> bytes:
+        return self.png
+
+    def _repr_html_(self) -> str:
+        data = base64.b64encode(self.png).decode("ascii")
+        return f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}"/>'
+
+    def __repr__(self) -> str:
+        return self.alt
+
+
+def locate(path: str | os.PathLike, notebook_dir: str | os.PathLike | None = None) -> Path:
+    """Resolve a workshop path given in a notebook's parameters cell.
+
+    Absolute paths are kept. A relative path is tried against the current folder (JupyterLab
+    starts kernels in the notebook's folder), then against ``notebook_dir`` (default: the
+    project's ``notebooks/``), so ``"../workshops/luggage-store"`` works from both.
+    """
+    p = Path(path).expanduser()
+    if p.is_absolute() or p.exists():
+        return p.resolve() if p.exists() else p
+    from .starters import project_root
+
+    base = Path(notebook_dir) if notebook_dir else project_root() / "notebooks"
+    candidate = (base / p).resolve()
+    return candidate if candidate.exists() else p
+
+
+# -- the map -------------------------------------------------------------------------------
+def overview(ws: Workshop) -> "Styler":
+    """What the map is about: title, organisation, scope, dates, state and counts."""
+    rows = [("Title", ws.title), ("Organisation", ws.organisation),
+            ("Scope", str(ws.meta.get("scope") or "—")), ("State", ws.state),
+            ("Workshop date", str(ws.date or "—")), ("Last reviewed", str(ws.reviewed or "—")),
+            ("Facilitators", ", ".join(str(f) for f in ws.meta.get("facilitators") or []) or "—"),
+            ("Personas", str(len(ws.personas))), ("Touchpoints", str(len(ws.touchpoints))),
+            ("Journey steps", str(len(ws.steps))), ("Pain points", str(len(ws.pain_points))),
+            ("Opportunities", str(len(ws.opportunities)))]
+    return table(pd.DataFrame(rows, columns=["", "Value"]), "The map at a glance")
+
+
+def stages(ws: Workshop, scores: Scores | None = None) -> "Styler":
+    """Stages in journey order with their goal (and pain when scores are given)."""
+    frame = pd.DataFrame({"#": range(1, len(ws.stages) + 1),
+                          "Stage": [s.name for s in ws.stages],
+                          "Customer goal": [s.goal or "—" for s in ws.stages],
+                          "Touchpoints": [int((ws.touchpoints["stage"] == s.id).sum())
+                                          for s in ws.stages]})
+    if scores is not None:
+        frame["Weighted pain"] = scores.stages["pain"].round(1).to_numpy()
+        hottest = scores.hottest_stage
+        frame["Hottest"] = ["◀ hottest" if s.id == hottest and scores.stages["pain"].max() > 0
+                            else "" for s in ws.stages]
+    return table(frame, "Stages, in journey order")
+
+
+def personas(ws: Workshop) -> "Styler":
+    """Persona cards as a table; the evidence column says what each persona is built from."""
+    p = ws.personas
+    frame = pd.DataFrame({
+        "Persona": _col(p, "name"), "Segment": _col(p, "segment"), "Goals": _col(p, "goals"),
+        "Frustrations": _col(p, "frustrations"),
+        "Channels": [", ".join(split_list(c)) for c in _col(p, "channels")],
+        "Weight": pd.to_numeric(_col(p, "weight", None), errors="coerce").fillna(1.0).to_numpy(),
+        "Built from": [s if s.strip() else "assumption (no data source yet)"
+                       for s in _col(p, "data_sources")],
+    })
+    return table(frame, "Personas and the evidence behind them")
+
+
+def touchpoints(ws: Workshop) -> "Styler":
+    """Touchpoints grouped by stage in journey order, with channel, kind and owner."""
+    tp = ws.touchpoints
+    order = {s.id: i for i, s in enumerate(ws.stages)}
+    names = {s.id: s.name for s in ws.stages}
+    frame = pd.DataFrame({"_pos": [order.get(s, len(order)) for s in _col(tp, "stage")],
+                          "Stage": [names.get(s, s) for s in _col(tp, "stage")],
+                          "Touchpoint": _col(tp, "name"), "Channel": _col(tp, "channel"),
+                          "Online/offline": _col(tp, "kind"),
+                          "Owner": [o or "— nobody yet" for o in _col(tp, "owner")]})
+    frame = frame.sort_values("_pos", kind="mergesort").drop(columns="_pos")
+    return table(frame, "Touchpoints by stage (before, during and after purchase)")
+
+
+def journey_steps(ws: Workshop, persona: str) -> "Styler":
+    """One persona's journey: doing, thinking, feeling, expectation and emotion (1–5)."""
+    j = journey(ws, persona)
+    emotion = [("—" if pd.isna(e) else f"{int(e)} {_FACES.get(int(e), '')}") for e in j["emotion"]]
+    frame = pd.DataFrame({"Stage": j["stage_name"], "Touchpoint": j["touchpoint_name"],
+                          "Doing": j["action"], "Thinking": j["thought"], "Feeling": j["feeling"],
+                          "Emotion": emotion, "Expects": j["expectation"]})
+    return table(frame, f"{ws.persona_name(persona)}'s journey: doing, thinking, feeling",
+                 empty="No steps for this persona yet.")
+
+
+_FACES = {1: "😫", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
+
+
+def pain_points(ws: Workshop, scores: Scores, top: int | None = None) -> "Styler":
+    """Pain points, most painful first, with their score and what backs them."""
+    pp = scores.pain_points.head(top) if top else scores.pain_points
+    stage_names = {s.id: s.name for s in ws.stages}
+    tp_names = dict(zip(ws.touchpoints["id"], ws.touchpoints["name"]))
+    frame = pd.DataFrame({
+        "Rank": pp["rank"].astype(int).to_numpy(), "Pain point": pp["id"],
+        "What goes wrong": pp["description"],
+        "Persona": ["all personas" if p == "*" else ws.persona_name(p) for p in pp["persona"]],
+        "Stage": [stage_names.get(s, s) for s in pp["stage"]],
+        "Touchpoint": [tp_names.get(t, t) for t in pp["touchpoint"]],
+        "Severity × frequency": [f"{s} × {f} = {s * f}" for s, f in
+                                 zip(pp["severity"], pp["frequency"])],
+        "Votes": pp["votes"].astype(int).to_numpy(),
+        "Weighted pain": pp["weighted_pain"].round(1).to_numpy(),
+        "Evidence": [_evidence(s, e) for s, e in zip(pp["source"], pp["evidence"])],
+    })
+    return table(frame, "Pain points, most painful first", empty="No pain points yet.")
+
+
+def _evidence(source: str, evidence: str) -> str:
+    if source == "assumption" or not str(evidence).strip():
+        return f"{source}: not yet backed by data" if source == "assumption" else source
+    return f"{source}: {evidence}"
+
+
+def opportunities(ws: Workshop, scores: Scores, top: int | None = None) -> "Styler":
+    """Scored opportunities by RICE, with ICE, pain relieved, votes and quadrant."""
+    op = scores.opportunities[scores.opportunities["scored"]]
+    op = op.head(top) if top else op
+    stage_names = {s.id: s.name for s in ws.stages}
+    frame = pd.DataFrame({
+        "Rank": op["rank"].astype(int).to_numpy(), "Opportunity": op["title"],
+        "Stage": [stage_names.get(s, s) for s in op["stage"]],
+        "Addresses": [", ".join(a) for a in op["addresses"]],
+        "RICE": op["rice"].round(1).to_numpy(), "ICE": op["ice"].round(2).to_numpy(),
+        "Pain relieved": op["pain_relieved"].round(1).to_numpy(),
+        "Votes": op["votes"].astype(int).to_numpy(), "Quadrant": op["quadrant"],
+        "Owner": op["owner"], "Status": op["status"],
+    })
+    return table(frame, "Opportunities ranked by RICE", empty="No scored opportunities yet.")
+
+
+def unscored(scores: Scores) -> "Styler":
+    """Opportunities that cannot be ranked yet and what they lack."""
+    op = scores.unscored
+    frame = pd.DataFrame({"Opportunity": op["title"],
+                          "Still needs": ["; ".join(_MISSING_WORDS.get(m, m) for m in miss)
+                                          for miss in op["missing"]]})
+    return table(frame, "Ideas not scored yet", empty="Every opportunity is scored.")
+
+
+def gaps(scores: Scores) -> "Styler":
+    """What the map reveals as missing, in plain sentences."""
+    kinds = {"stage_without_touchpoint": "Stage without touchpoint",
+             "persona_skips_stage": "Persona skips a stage",
+             "channel_not_served": "Channel not served",
+             "touchpoint_without_owner": "Touchpoint without owner",
+             "unaddressed_pain": "Painful and unaddressed",
+             "opportunity_addresses_nothing": "Idea addresses no pain point"}
+    frame = pd.DataFrame({"Gap": [kinds.get(g.kind, g.kind) for g in scores.gaps],
+                          "Details": [g.message for g in scores.gaps]})
+    return table(frame, "Gaps in the map", empty="No gaps found.")
+
+
+def votes(ws: Workshop) -> "Styler":
+    """Dots per item, most voted first, and who has dots left."""
+    v = ws.votes
+    if not len(v):
+        return table(pd.DataFrame(), "Dot votes", empty="No votes yet.")
+    n = pd.to_numeric(v["votes"] if "votes" in v else 1, errors="coerce")
+    n = pd.Series(n, index=v.index).fillna(1).astype(int)
+    per_item = n.groupby(v["item"].to_numpy()).sum().sort_values(ascending=False, kind="mergesort")
+    titles = dict(zip(ws.opportunities["id"], ws.opportunities["title"]))
+    titles.update(dict(zip(ws.pain_points["id"], ws.pain_points["id"])))
+    frame = pd.DataFrame({"Item": [titles.get(i, i) for i in per_item.index],
+                          "Kind": ["pain point" if i in set(ws.pain_points["id"]) else "opportunity"
+                                   for i in per_item.index],
+                          "Dots": per_item.to_numpy()})
+    return table(frame, "Dot votes received")
+
+
+def review_status(ws: Workshop, today: dt.date | None = None) -> "_HTML":
+    """When the map was reviewed, when it is due, and a warning when it is stale."""
+    due = ws.review_due()
+    if ws.is_stale(today):
+        return note(f"Stale map: last reviewed on {ws.reviewed}, review was due on {due} "
+                    f"(every {ws.review_every_months} months). Review it with the team before "
+                    "relying on it.", "warning")
+    return note(f"Up to date: last reviewed on {ws.reviewed or 'never'}; next review due by "
+                f"{due or 'unknown'} (every {ws.review_every_months} months), or sooner after "
+                "launching a channel or changing the product.", "ok")
+
+
+# -- review --------------------------------------------------------------------------------
+def changes_since(folder: str | os.PathLike, since_rev: str = "",
+                  previous: str | os.PathLike = "") -> str:
+    """Markdown of what changed since an earlier version of the map.
+
+    ``since_rev`` (a git revision) wins over ``previous`` (a folder holding the earlier
+    version); with neither, says so.
+    """
+    import journeytools as jt
+
+    if since_rev:
+        from .diff import diff, gitrev
+        old, label = gitrev.load_at_revision(folder, since_rev), f"revision {since_rev}"
+    elif previous and str(previous).strip():
+        from .diff import diff
+        old, label = jt.load(previous), f"{previous}"
+    else:
+        return ("No earlier version given: set `since_rev` (a git revision such as `HEAD~1` or a "
+                "tag) or `previous` (a folder with the last reviewed copy) in the parameters cell "
+                "to see what changed.")
+    d = diff(old, jt.load(folder))
+    if d.is_empty:
+        return f"No changes since {label}."
+    return f"**Changes since {label}**\n\n" + d.to_markdown()
+
+
+def next_steps(ws: Workshop, scores: Scores, today: dt.date | None = None) -> list[str]:
+    """A short, ordered to-do list for after the review."""
+    out: list[str] = []
+    if ws.is_stale(today):
+        out.append(f"Schedule a review: the map was last reviewed on {ws.reviewed}.")
+    unaddressed = [g for g in scores.gaps if g.kind == "unaddressed_pain"]
+    if unaddressed:
+        out.append(f"Find an idea for {len(unaddressed)} painful, unaddressed pain point(s): "
+                   + ", ".join(g.id for g in unaddressed[:5]) + ".")
+    assumptions = scores.pain_points[scores.pain_points["source"] == "assumption"]
+    if len(assumptions):
+        out.append(f"Back {len(assumptions)} pain point(s) marked as assumptions with data "
+                   "(analytics, a survey or interviews): " + ", ".join(assumptions["id"][:5]) + ".")
+    if len(scores.unscored):
+        out.append(f"Score {len(scores.unscored)} idea(s) so they can be ranked: "
+                   + ", ".join(scores.unscored["id"]) + ".")
+    owners = [g for g in scores.gaps if g.kind == "touchpoint_without_owner"]
+    if owners:
+        out.append(f"Give {len(owners)} touchpoint(s) an owner.")
+    quick = scores.opportunities[(scores.opportunities["quadrant"] == "quick win")
+                                 & ~scores.opportunities["status"].isin(["done", "dropped"])]
+    if len(quick):
+        out.append("Start the quick wins: " + ", ".join(quick["title"].head(3)) + ".")
+    out.append("Send the reports: `journeytools report DIR -o OUT` and share the index page.")
+    return out
+
+
+def _col(frame: pd.DataFrame, name: str, default: Any = "") -> list:
+    if name not in frame.columns:
+        return [default] * len(frame)
+    return [("" if default == "" else default) if pd.isna(v) else v for v in frame[name].tolist()]

@@ -1,0 +1,70 @@
+"""Builders for small, real-looking workshop folders used across tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+WORKSHOP_YML = """\
+title: Bike shop — repair booking journey
+organisation: Spoke & Chain
+date: 2026-11-02
+reviewed: 2026-11-02
+review_every_months: 6
+stages:
+  - {id: need, name: Need arises}
+  - {id: booking, name: Booking}
+  - {id: repair, name: Repair}
+branding: {company: Spoke & Chain, primary_color: "#2E7D32"}
+dots_per_voter: 5
+"""
+
+PERSONAS = """\
+id,name,segment,channels,weight
+commuter,Carla the commuter,Daily riders,web;phone,2
+racer,Ravi the racer,Club cyclists,web,1
+"""
+
+TOUCHPOINTS = """\
+id,stage,name,channel,kind,owner
+flat-tyre,need,Flat tyre on the way to work,street,offline,
+booking-form,booking,Online booking form,web,online,Digital
+phone-line,booking,Phone booking,phone,offline,Front desk
+workshop-visit,repair,Bike drop-off,store,offline,Workshop
+"""
+
+STEPS = """\
+persona,touchpoint,order,action,thought,emotion,feeling,expectation
+commuter,flat-tyre,1,Pushes the bike home,I'll be late again,2,annoyed,
+commuter,booking-form,2,Looks for a same-day slot,Is there anything today?,3,hopeful,A slot today
+commuter,workshop-visit,3,Drops the bike off,Will it be ready tonight?,4,relieved,
+racer,booking-form,,Books a service,Easy enough,4,calm,
+"""
+
+PAIN_POINTS = """\
+id,persona,touchpoint,description,severity,frequency,evidence,source
+no-same-day,commuter,booking-form,No same-day slots shown,4,3,12 support calls in October,support
+phone-wait,*,phone-line,Phone rings out at lunchtime,3,2,,assumption
+"""
+
+OPPORTUNITIES = """\
+id,title,addresses,reach,impact,confidence,effort,ease,status
+express-slots,Express repair slots,no-same-day,400,2,80%,2,6,planned
+callback,Call-back button,phone-wait,150,1,0.5,1,8,idea
+"""
+
+
+def write_workshop(folder: Path, **overrides: str | None) -> Path:
+    """A valid workshop; pass ``personas="..."`` etc. to replace a file, ``None`` to omit it."""
+    files = {
+        "workshop.yml": WORKSHOP_YML, "personas.csv": PERSONAS, "touchpoints.csv": TOUCHPOINTS,
+        "steps.csv": STEPS, "pain_points.csv": PAIN_POINTS, "opportunities.csv": OPPORTUNITIES,
+    }
+    for key, value in overrides.items():
+        name = key if key.endswith((".yml", ".csv")) else (
+            "workshop.yml" if key == "workshop" else f"{key}.csv")
+        files[name] = value  # type: ignore[assignment]
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        if text is not None:
+            (folder / name).write_text(text, encoding="utf-8", newline="")
+    return folder
