@@ -110,12 +110,18 @@ def parse(text: str, file: str) -> tuple[RawTable | None, list[Problem]]:
     return RawTable(header, rows, lines, dialect), problems
 
 
+def _cell(cell: str, delimiter: str) -> str:
+    # Quote exactly when needed; the csv module leaves a lone "\r" unquoted, which would
+    # split the record on reading.
+    if any(ch in cell for ch in (delimiter, '"', "\n", "\r")):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
 def write(header: list[str], rows: list[list[str]], dialect: Dialect = DEFAULT_DIALECT) -> bytes:
     """CSV bytes in the given dialect; the same input always gives the same bytes."""
-    buf = io.StringIO(newline="")
-    writer = csv.writer(buf, delimiter=dialect.delimiter, lineterminator=dialect.newline,
-                        quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(header)
-    writer.writerows(rows)
-    text = buf.getvalue()
+    d, nl = dialect.delimiter, dialect.newline
+    lines = [d.join(_cell(c, d) for c in header)]
+    lines.extend(d.join(_cell(c, d) for c in row) for row in rows)
+    text = nl.join(lines) + nl
     return ((BOM if dialect.bom else "") + text).encode("utf-8")

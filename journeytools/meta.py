@@ -158,7 +158,25 @@ def stages_of(meta: dict[str, Any]) -> list[Stage]:
     return out
 
 
+class _Dumper(yaml.SafeDumper):
+    """Readable YAML that still round-trips every string exactly."""
+
+
+_LINE_BREAKS = set("\x85\u2028\u2029")
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # YAML folds NEL and the Unicode line/paragraph separators, and control characters need
+    # escapes: double quotes keep such strings exact. Everything else stays plain or quoted.
+    if any(ch in _LINE_BREAKS or (ch < " " and ch not in "\n") or ch == "\x7f" for ch in value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_str(value)
+
+
+_Dumper.add_representer(str, _str)
+
+
 def dump_meta(meta: dict[str, Any]) -> str:
     """YAML text for a metadata mapping; deterministic (key order kept)."""
-    return yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=False,
-                          width=100)
+    return yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=False, width=100)

@@ -9,8 +9,9 @@ Every function takes a workshop (or its scores) and returns a pandas ``Styler`` 
 >>> view.pain_points(ws, scoring.score(ws)).data.columns[0]   # doctest: +SKIP
 'Rank'
 
-Pure presentation: nothing here reads or writes files except :func:`changes_since`, which
-loads the earlier version it is asked to compare with.
+Pure presentation, plus three notebook helpers that touch files: :func:`locate` (find the
+workshop a parameters cell names), :func:`own_workshop` (the learner's first map, from a
+starter) and :func:`changes_since` (load an earlier version and compare).
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ import datetime as dt
 import html
 import io
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .scoring import Scores, journey, split_list
+from .scoring import Scores, emotion_curve, journey, split_list
 from .workshop import Workshop
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,9 +35,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from pandas.io.formats.style import Styler
 
 __all__ = [
-    "changes_since", "figure", "gaps", "journey_steps", "locate", "next_steps", "note",
-    "opportunities", "overview", "pain_points", "personas", "review_status", "stages", "table",
-    "touchpoints", "unscored", "votes",
+    "changes_since", "expectations", "figure", "gaps", "journey_steps", "locate", "moments_of_truth",
+    "next_steps",
+    "note", "opportunities", "overview", "own_workshop", "owners", "pain_points", "personas",
+    "review_status", "stages", "starters", "table", "todo", "touchpoints", "unscored",
+    "validation", "votes",
 ]
 
 _MISSING_WORDS = {"reach": "reach (people per quarter)", "impact": "impact (0.25–3)",
@@ -80,17 +84,23 @@ class _HTML:
 
 
 def figure(fig: "Figure", alt: str = "") -> "_Figure":
-    """Display a matplotlib figure as a PNG (with ``alt`` as its text form) and close it.
+    """Display a matplotlib figure as a PNG (with its alt text as the text form) and close it.
 
-    Closing keeps the inline backend from showing the figure a second time at the end of the
-    cell and frees its memory when a notebook draws many charts.
+    Closing keeps the inline backend from showing a pyplot figure a second time at the end
+    of the cell and frees its memory when a notebook draws many charts.
     """
-    import matplotlib.pyplot as plt
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
-    plt.close(fig)
-    return _Figure(buf.getvalue(), alt or "chart")
+    try:
+        from .charts.export import alt_text, figure_bytes
+    except ImportError:  # pragma: no cover - charts not installed
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+        png = buf.getvalue()
+    else:
+        png, alt = figure_bytes(fig, "png", dpi=100), alt or alt_text(fig)
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close(fig)
+    return _Figure(png, alt or "chart")
 
 
 class _Figure:
@@ -123,6 +133,51 @@ def locate(path: str | os.PathLike, notebook_dir: str | os.PathLike | None = Non
     base = Path(notebook_dir) if notebook_dir else project_root() / "notebooks"
     candidate = (base / p).resolve()
     return candidate if candidate.exists() else p
+
+
+def own_workshop(path: str | os.PathLike = "", template: str = "retail-ecommerce",
+                 interactive: bool = True) -> Path:
+    """The learner's own workshop folder, created from a starter template when absent.
+
+    A blank ``path`` means ``../workshops/my-first-map`` next to the notebooks when
+    interactive, and a fresh temporary folder when headless (so a test or CI run leaves
+    nothing behind in the project).
+    """
+    import tempfile
+
+    from .starters import new_workshop, project_root
+
+    if str(path).strip():
+        folder = Path(path).expanduser()
+    elif interactive:
+        folder = project_root() / "workshops" / "my-first-map"
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="journeytools-")) / "my-first-map"
+    if not (folder / "workshop.yml").is_file():
+        new_workshop(folder, template)
+    return folder
+
+
+def starters() -> "Styler":
+    """The starter templates a new workshop can begin from."""
+    from .starters import list_starters
+
+    items = list_starters()
+    frame = pd.DataFrame({"Template": [s.name for s in items], "Title": [s.title for s in items],
+                          "What it covers": [s.description for s in items]})
+    return table(frame, "Starter templates")
+
+
+def validation(report: Any) -> "Styler":
+    """A ``jt.validate`` report: a verdict caption and one row per problem or warning."""
+    problems = [*report.errors, *report.warnings]
+    frame = pd.DataFrame({"Level": [p.level for p in problems], "File": [p.file for p in problems],
+                          "Line": [p.line or "" for p in problems],
+                          "Column": [p.column or "" for p in problems],
+                          "Message": [p.message for p in problems]})
+    verdict = (f"Valid: {len(report.warnings)} warning(s) worth a look" if report.ok
+               else f"Not valid: {len(report.errors)} problem(s) to fix")
+    return table(frame, verdict, empty="No problems and no warnings.")
 
 
 # -- the map -------------------------------------------------------------------------------
@@ -160,11 +215,42 @@ def personas(ws: Workshop) -> "Styler":
         "Persona": _col(p, "name"), "Segment": _col(p, "segment"), "Goals": _col(p, "goals"),
         "Frustrations": _col(p, "frustrations"),
         "Channels": [", ".join(split_list(c)) for c in _col(p, "channels")],
-        "Weight": pd.to_numeric(_col(p, "weight", None), errors="coerce").fillna(1.0).to_numpy(),
+        "Weight": pd.to_numeric(pd.Series(_col(p, "weight", None), dtype=object),
+                                errors="coerce").fillna(1.0).to_numpy(),
         "Built from": [s if s.strip() else "assumption (no data source yet)"
                        for s in _col(p, "data_sources")],
     })
     return table(frame, "Personas and the evidence behind them")
+
+
+def expectations(ws: Workshop, persona: str) -> "Styler":
+    """Per stage: the customer's goal and what the persona expected at each step there."""
+    j = journey(ws, persona)
+    rows = []
+    for s in ws.stages:
+        mine = j[j["stage"] == s.id]
+        expects = [e for e in mine["expectation"] if e.strip()]
+        rows.append((s.name, s.goal or "—", " · ".join(expects) or "—"))
+    frame = pd.DataFrame(rows, columns=["Stage", "Goal for the stage",
+                                        f"What {ws.persona_name(persona)} expected"])
+    return table(frame, f"Goals and expectations: {ws.persona_name(persona)}")
+
+
+def owners(ws: Workshop) -> "Styler":
+    """Teams owning touchpoints, and the stages they cover: who belongs in the room."""
+    tp = ws.touchpoints
+    names = {s.id: s.name for s in ws.stages}
+    order = {s.id: i for i, s in enumerate(ws.stages)}
+    teams: dict[str, list[tuple[str, str]]] = {}
+    for owner, stage, name in zip(_col(tp, "owner"), _col(tp, "stage"), _col(tp, "name")):
+        teams.setdefault(owner.strip() or "(no owner)", []).append((stage, name))
+    rows = []
+    for team, items in sorted(teams.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        stages_ = sorted({st for st, _ in items}, key=lambda st: order.get(st, len(order)))
+        rows.append((team, len(items), ", ".join(names.get(st, st) for st in stages_),
+                     ", ".join(n for _, n in items)))
+    frame = pd.DataFrame(rows, columns=["Team", "Touchpoints", "Stages", "Owns"])
+    return table(frame, "Who owns the touchpoints (invite them)")
 
 
 def touchpoints(ws: Workshop) -> "Styler":
@@ -190,6 +276,21 @@ def journey_steps(ws: Workshop, persona: str) -> "Styler":
                           "Emotion": emotion, "Expects": j["expectation"]})
     return table(frame, f"{ws.persona_name(persona)}'s journey: doing, thinking, feeling",
                  empty="No steps for this persona yet.")
+
+
+def moments_of_truth(ws: Workshop) -> "Styler":
+    """Steps where a persona feels bad (emotion ≤ 2) or drops by 2 or more: fix these first."""
+    rows = []
+    for pid in ws.personas["id"]:
+        curve = emotion_curve(ws, pid)
+        for r in curve[curve["moment_of_truth"]].itertuples():
+            why = "drop of %d" % int(r.drop) if r.drop >= 2 else "low emotion"
+            rows.append((ws.persona_name(pid), r.stage_name, r.touchpoint_name,
+                         f"{int(r.emotion)} {_FACES.get(int(r.emotion), '')}", r.feeling, why))
+    frame = pd.DataFrame(rows, columns=["Persona", "Stage", "Touchpoint", "Emotion", "Feeling",
+                                        "Why it matters"])
+    return table(frame, "Moments of truth (emotion 2 or lower, or a drop of 2 or more)",
+                 empty="No moments of truth yet: rate the emotion of each step.")
 
 
 _FACES = {1: "😫", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
@@ -299,20 +400,18 @@ def changes_since(folder: str | os.PathLike, since_rev: str = "",
     """
     import journeytools as jt
 
+    from .diff import diff
+
     if since_rev:
-        from .diff import diff, gitrev
-        old, label = gitrev.load_at_revision(folder, since_rev), f"revision {since_rev}"
+        from .gitrev import load_at_revision
+        old, label = load_at_revision(folder, since_rev), f"revision {since_rev}"
     elif previous and str(previous).strip():
-        from .diff import diff
         old, label = jt.load(previous), f"{previous}"
     else:
         return ("No earlier version given: set `since_rev` (a git revision such as `HEAD~1` or a "
                 "tag) or `previous` (a folder with the last reviewed copy) in the parameters cell "
                 "to see what changed.")
-    d = diff(old, jt.load(folder))
-    if d.is_empty:
-        return f"No changes since {label}."
-    return f"**Changes since {label}**\n\n" + d.to_markdown()
+    return diff(old, jt.load(folder), old_label=label, new_label="the map as it is now").to_markdown()
 
 
 def next_steps(ws: Workshop, scores: Scores, today: dt.date | None = None) -> list[str]:
@@ -342,7 +441,14 @@ def next_steps(ws: Workshop, scores: Scores, today: dt.date | None = None) -> li
     return out
 
 
+def todo(items: list[str], title: str = "What to do next") -> _HTML:
+    """A numbered list, escaped (e.g. :func:`next_steps`)."""
+    body = "".join(f"<li>{html.escape(i)}</li>" for i in items)
+    return _HTML(f"<p><b>{html.escape(title)}</b></p><ol>{body}</ol>",
+                 title + "\n" + "\n".join(f"{n}. {i}" for n, i in enumerate(items, 1)))
+
+
 def _col(frame: pd.DataFrame, name: str, default: Any = "") -> list:
     if name not in frame.columns:
         return [default] * len(frame)
-    return [("" if default == "" else default) if pd.isna(v) else v for v in frame[name].tolist()]
+    return [default if pd.isna(v) else v for v in frame[name].tolist()]

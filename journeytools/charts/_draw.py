@@ -98,6 +98,8 @@ def place_labels(fig: Figure, ax: Axes, items: Sequence[dict[str, Any]],
                           ha="center", va="top", fontsize=it.get("fontsize", fontsize),
                           color=it.get("color", "#222222"), weight=it.get("weight", "normal"),
                           zorder=8, annotation_clip=False, linespacing=1.1,
+                          bbox={"boxstyle": "round,pad=0.15", "fc": "#FFFFFF", "ec": "none",
+                                "alpha": 0.85},
                           arrowprops={"arrowstyle": "-", "color": "#8A8A8A", "lw": 0.6,
                                       "shrinkA": 1.0, "shrinkB": r * 0.75})
         if it.get("gid"):
@@ -108,7 +110,7 @@ def place_labels(fig: Figure, ax: Axes, items: Sequence[dict[str, Any]],
             ann.set_ha(ha)
             ann.set_va(va)
             ann.update_positions(renderer)
-            bb = Text.get_window_extent(ann, renderer).padded(1.5)
+            bb = Text.get_window_extent(ann, renderer).padded(3.0)
             outside = (max(frame.x0 - bb.x0, 0) + max(bb.x1 - frame.x1, 0)) * bb.height + \
                 (max(frame.y0 - bb.y0, 0) + max(bb.y1 - frame.y1, 0)) * bb.width
             score = sum(_overlap(bb, p) for p in placed) + 4 * outside + i * 1e-3

@@ -12,7 +12,7 @@ from .theme import FONT_FAMILY
 
 ELLIPSIS = "…"
 _TTP = TextToPath()
-SAFETY = 1.04  # Agg renders a hair wider than the outline metrics
+SAFETY = 1.06  # Agg renders a hair wider than the outline metrics
 
 
 def clean(value: object) -> str:

@@ -191,10 +191,10 @@ class _JourneyMap:
             if r.stage not in self.sidx:
                 continue
             face = cmap(self.pain_norm(float(r.weighted_pain)))
-            votes = f" + {int(r.votes)} vote{'s' if int(r.votes) != 1 else ''}" if int(r.votes) else ""
+            votes = f" · {int(r.votes)} vote{'s' if int(r.votes) != 1 else ''}" if int(r.votes) else ""
             who = " · all personas" if r.persona == "*" else ""
-            head = wrap(f"Pain {fmt_number(float(r.weighted_pain))} ({int(r.severity)}×{int(r.frequency)}"
-                        f"{votes}){who}", self.inner_pt, HEAD, weight="bold")
+            head = wrap(f"Pain {fmt_number(float(r.weighted_pain))} · sev {int(r.severity)} × freq "
+                        f"{int(r.frequency)}{votes}{who}", self.inner_pt, HEAD, weight="bold")
             cells[self.sidx[r.stage]].append(
                 Card(self._wrap(r.description), head=head, face=_hex(face), edge=_hex(face),
                      gid=f"pain:{r.id}"))
@@ -378,7 +378,7 @@ class _JourneyMap:
                     va="center", color=text_on(c.chip_color), zorder=3)
 
     def emotion_y(self, top: float, e: float) -> float:
-        lo, hi = top + PAD + 0.22, top + CURVE_H - 0.12
+        lo, hi = top + PAD + 0.22, top + CURVE_H - 0.26
         return lo + (5.0 - float(e)) / 4.0 * (hi - lo)
 
     def _feeling(self, y: float, h: float, feel: dict[int, tuple[float, list[str]]]) -> None:
@@ -396,7 +396,7 @@ class _JourneyMap:
                 ax.text(MARGIN + LABEL_W - 0.1, ey, f"{e} {EMOTION_LABELS[e - 1]}", fontsize=SMALL,
                         ha="right", va="center", color=th.muted)
         # feeling words under the curve
-        strip = y + CURVE_H + 0.02
+        strip = y + CURVE_H - 0.03
         for step, (x, lines) in feel.items():
             ax.text(x, strip, "\n".join(lines), fontsize=SMALL, ha="center", va="top",
                     color=th.ink, linespacing=LINE, gid=f"feeling:{step}")

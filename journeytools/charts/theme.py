@@ -39,6 +39,7 @@ QUADRANT_COLORS = {
     "": "#BDBDBD",  # unscored
 }
 
+DPI = 150  # layouts are measured at the resolution files are written at
 FONT_FAMILY = "DejaVu Sans"  # ships with matplotlib: identical output on every machine
 DEFAULT_ACCENT = "#1F5AA6"
 _HEX = re.compile(r"#[0-9a-fA-F]{6}\Z")
@@ -178,7 +179,7 @@ def new_figure(theme: Theme, width: float, height: float, *, layout: str | None 
 
     Call inside ``theme.context()`` so the theme's rcParams apply to the artists.
     """
-    fig = Figure(figsize=(width, height), layout=layout)
+    fig = Figure(figsize=(width, height), layout=layout, dpi=DPI)
     FigureCanvasAgg(fig)
     fig._jt_theme = theme  # type: ignore[attr-defined]
     return fig

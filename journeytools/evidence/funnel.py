@@ -64,11 +64,12 @@ def build_plan(ws: Any, mapping: Mapping) -> Plan:
     stages = [s for s in ws.stage_ids if any(info[t][1] == s for t in mapped)]
     stage_pos = {s: i for i, s in enumerate(stages)}
     rows = []
+    index = {t: i for i, t in enumerate(order + [t for t in mapping.issues if t not in order])}
     for event, (t, reach) in mapping.event_map().items():
         issue = event in mapping.issues.get(t, ())
-        rows.append((event, t, reach, issue, pos.get(t, -1), stage_pos.get(info[t][1], -1)))
-    emap = pd.DataFrame(rows, columns=["event", "tp", "reach", "issue", "pos", "stage_pos"])
-    emap = emap.astype({"event": str, "tp": str, "reach": bool, "issue": bool,
+        rows.append((event, t, index[t], reach, issue, pos.get(t, -1), stage_pos.get(info[t][1], -1)))
+    emap = pd.DataFrame(rows, columns=["event", "tp", "tpi", "reach", "issue", "pos", "stage_pos"])
+    emap = emap.astype({"event": str, "tp": str, "tpi": "int64", "reach": bool, "issue": bool,
                         "pos": "int64", "stage_pos": "int64"})
     return Plan(tuple((t, info[t][0], info[t][1], pos.get(t, -1)) for t in order),
                 tuple((s, names[s]) for s in stages), emap, bool(mapping.segment),
@@ -98,70 +99,90 @@ def compute_raw(engine: Engine, plan: Plan, stats: pd.DataFrame | None = None) -
     """Run the SQL: first events, reach, time to next step, issues per month."""
     stats = event_stats(engine) if stats is None else stats
     engine.register("emap", plan.emap)
+    engine.materialize("mapped", (
+        f"SELECT {engine.user_key('e.usr')} AS usr, e.seg, m.tpi, m.pos, m.stage_pos, m.reach, "
+        "m.issue, e.ts FROM events e JOIN emap m ON e.event = m.event "
+        "WHERE e.usr IS NOT NULL AND e.ts IS NOT NULL"))
     engine.materialize("firsts", (
-        "SELECT e.usr, e.seg, m.tp, m.pos, m.stage_pos, min(e.ts) AS first_ts "
-        "FROM events e JOIN emap m ON e.event = m.event "
-        "WHERE m.reach AND e.usr IS NOT NULL AND e.ts IS NOT NULL "
-        "GROUP BY e.usr, e.seg, m.tp, m.pos, m.stage_pos"))
+        "SELECT usr, seg, tpi, min(pos) AS pos, min(stage_pos) AS stage_pos, "
+        "min(ts) AS first_ts FROM mapped WHERE reach GROUP BY usr, seg, tpi"))
     parts = [
-        "SELECT 'tp' AS level, tp AS key, '' AS seg, count(DISTINCT usr) AS users FROM firsts GROUP BY tp",
-        "SELECT 'stage' AS level, CAST(stage_pos AS VARCHAR) AS key, '' AS seg, "
+        "SELECT 'tp' AS level, tpi AS key, '' AS seg, count(DISTINCT usr) AS users "
+        "FROM firsts GROUP BY tpi",
+        "SELECT 'stage' AS level, stage_pos AS key, '' AS seg, "
         "count(DISTINCT usr) AS users FROM firsts GROUP BY stage_pos",
     ]
     if plan.split:
         parts += [
-            "SELECT 'tp' AS level, tp AS key, seg, count(*) AS users FROM firsts GROUP BY tp, seg",
-            "SELECT 'stage' AS level, CAST(stage_pos AS VARCHAR) AS key, seg, "
+            "SELECT 'tp' AS level, tpi AS key, seg, count(*) AS users FROM firsts GROUP BY tpi, seg",
+            "SELECT 'stage' AS level, stage_pos AS key, seg, "
             "count(DISTINCT usr) AS users FROM firsts GROUP BY stage_pos, seg",
         ]
     reach = engine.query(" UNION ALL ".join(parts))
-    nexts = pd.concat([_nexts(engine, level, unit, split)
-                       for level, unit in (("tp", "pos"), ("stage", "stage_pos"))
-                       for split in ((False, True) if plan.split else (False,))],
-                      ignore_index=True)
+    nexts = _nexts(engine, plan)
     users = int(engine.query("SELECT count(DISTINCT usr) AS n FROM firsts")["n"].iloc[0])
     return RawMetrics(stats, reach, nexts, _issues(engine, plan), users)
 
 
-def _nexts(engine: Engine, level: str, unit: str, split: bool) -> pd.DataFrame:
-    seg, by = ("seg", "usr, seg, ") if split else ("''", "usr, ")
-    same_seg = " AND e.seg = p.seg" if split else ""
-    us = engine.micros
-    sql = f"""
-    WITH lf AS (SELECT usr, {seg} AS seg, {unit} AS u, min(first_ts) AS t0 FROM firsts
-                WHERE {unit} >= 0 GROUP BY {by}{unit}),
-    pairs AS (SELECT a.usr, a.seg, a.u, a.t0, b.t0 AS t1 FROM lf a JOIN lf b
-              ON a.usr = b.usr AND a.seg = b.seg AND b.u = a.u + 1),
-    late AS (SELECT p.usr, p.seg, p.u, p.t0, min(e.ts) AS t1
-             FROM pairs p JOIN events e ON e.usr = p.usr{same_seg}
-             JOIN emap m ON e.event = m.event
-             WHERE p.t1 < p.t0 AND m.reach AND m.{unit} = p.u + 1 AND e.ts >= p.t0
-             GROUP BY p.usr, p.seg, p.u, p.t0),
-    gaps AS (SELECT seg, u, t0, t1 FROM pairs WHERE t1 >= t0
-             UNION ALL SELECT seg, u, t0, t1 FROM late)
-    SELECT '{level}' AS level, u, seg, count(*) AS n_next,
-           {engine.median(f"({us('t1')} - {us('t0')}) / 1000000.0")} AS median_s
-    FROM gaps GROUP BY u, seg"""
-    return engine.query(sql)
+def _nexts(engine: Engine, plan: Plan) -> pd.DataFrame:
+    """Users reaching the next step after this one, and the median seconds it took.
+
+    One aggregation pivots each user's first times per step into columns; consecutive
+    columns give the gaps. Pairs where the next step's first event came *earlier* are looked
+    up in the raw mapped events (one join, on those users only) for a later next-step event.
+    """
+    n_tp = int(plan.emap["pos"].max()) + 1
+    n_st = int(plan.emap["stage_pos"].max()) + 1
+    units = [("tp", "pos", i) for i in range(n_tp)] + [("stage", "stage_pos", i) for i in range(n_st)]
+    cols = ", ".join(f"min(CASE WHEN {unit} = {i} THEN first_ts END) AS {level}_{i}"
+                     for level, unit, i in units)
+    engine.materialize("wide", f"SELECT usr, seg, {cols} FROM firsts GROUP BY usr, seg")
+    grains = [("wide", True)] if plan.split else []
+    engine.materialize("wide0", "SELECT usr, '' AS seg, " + ", ".join(
+        f"min({level}_{i}) AS {level}_{i}" for level, _, i in units) + " FROM wide GROUP BY usr")
+    grains.append(("wide0", False))
+    pairs, late = [], []
+    for table, split in grains:
+        for level, unit, i in units:
+            if (level == "tp" and i + 1 >= n_tp) or (level == "stage" and i + 1 >= n_st):
+                continue
+            a, b = f"{level}_{i}", f"{level}_{i + 1}"
+            head = f"SELECT '{level}' AS level, {i} AS u, seg, usr, {a} AS t0"
+            pairs.append(f"{head}, {b} AS t1 FROM {table} WHERE {b} >= {a}")
+            late.append(f"{head}, {'TRUE' if split else 'FALSE'} AS split FROM {table} "
+                        f"WHERE {b} < {a}")
+    engine.materialize("late", " UNION ALL ".join(late))
+    fixed = ("SELECT l.level, l.u, l.seg, l.usr, l.t0, min(e.ts) AS t1 FROM late l "
+             "JOIN mapped e ON e.usr = l.usr "
+             "WHERE e.reach AND e.ts >= l.t0 AND (NOT l.split OR e.seg = l.seg) AND "
+             "((l.level = 'tp' AND e.pos = l.u + 1) OR (l.level = 'stage' AND e.stage_pos = l.u + 1)) "
+             "GROUP BY l.level, l.u, l.seg, l.usr, l.t0")
+    seconds = f"({engine.micros('t1')} - {engine.micros('t0')}) / 1000000.0"
+    gaps = " UNION ALL ".join(pairs + [fixed])
+    return engine.query(
+        f"SELECT level, u, seg, count(*) AS n_next, "
+        f"{engine.median(seconds)} "
+        f"AS median_s FROM ({gaps}) g GROUP BY level, u, seg")
 
 
 def _issues(engine: Engine, plan: Plan) -> pd.DataFrame:
     if not plan.issue_tps:
         return pd.DataFrame(columns=["tp", "seg", "month", "issue_events", "issue_users",
                                      "touchpoint_users"])
-    tps = ", ".join("'" + t.replace("'", "''") + "'" for t in plan.issue_tps)
-    month = engine.month("e.ts")
+    tpis = sorted(set(plan.emap.loc[plan.emap["tp"].isin(plan.issue_tps), "tpi"]))
+    month = engine.month("ts")
 
     def q(seg: str, by: str) -> str:
-        return (f"SELECT m.tp, {seg} AS seg, {month} AS month, "
-                "sum(CASE WHEN m.issue THEN 1 ELSE 0 END) AS issue_events, "
-                "count(DISTINCT CASE WHEN m.issue THEN e.usr END) AS issue_users, "
-                "count(DISTINCT CASE WHEN m.reach THEN e.usr END) AS touchpoint_users "
-                "FROM events e JOIN emap m ON e.event = m.event "
-                f"WHERE m.tp IN ({tps}) AND e.usr IS NOT NULL AND e.ts IS NOT NULL "
-                f"GROUP BY m.tp, {by}{month}")
-    sql = q("''", "") + (" UNION ALL " + q("e.seg", "e.seg, ") if plan.split else "")
-    return engine.query(sql)
+        return (f"SELECT tpi, {seg} AS seg, {month} AS month, "
+                "sum(CASE WHEN issue THEN 1 ELSE 0 END) AS issue_events, "
+                "count(DISTINCT CASE WHEN issue THEN usr END) AS issue_users, "
+                "count(DISTINCT CASE WHEN reach THEN usr END) AS touchpoint_users "
+                f"FROM mapped WHERE tpi IN ({', '.join(map(str, tpis))}) "
+                f"GROUP BY tpi, {by}{month}")
+    sql = q("''", "") + (" UNION ALL " + q("seg", "seg, ") if plan.split else "")
+    frame = engine.query(sql)
+    names = dict(zip(plan.emap["tpi"], plan.emap["tp"]))
+    return frame.assign(tp=frame["tpi"].map(names)).drop(columns="tpi")
 
 
 # -- from raw counts to the published tables ----------------------------------------------
@@ -207,7 +228,7 @@ def _chain(rows: list[dict], k: int) -> list[dict]:
 
 def _lookup(raw: RawMetrics, level: str) -> tuple[dict, dict]:
     r = raw.reach[raw.reach["level"] == level]
-    reach = {(str(a), s): int(u) for a, s, u in zip(r["key"], r["seg"], r["users"])}
+    reach = {(int(a), s): int(u) for a, s, u in zip(r["key"], r["seg"], r["users"])}
     n = raw.nexts[raw.nexts["level"] == level]
     nexts = {(int(u), s): (int(c), float(m)) for u, s, c, m in
              zip(n["u"], n["seg"], n["n_next"], n["median_s"])}
@@ -217,12 +238,13 @@ def _lookup(raw: RawMetrics, level: str) -> tuple[dict, dict]:
 def funnel_table(raw: RawMetrics, plan: Plan, k: int) -> pd.DataFrame:
     """One row per touchpoint (× segment), funnel steps first in funnel order."""
     reach, nexts = _lookup(raw, "tp")
+    tpi = dict(zip(plan.emap["tp"], plan.emap["tpi"]))
     out: list[dict] = []
     for seg in _segments(raw):
         chain, extra = [], []
         for tp, name, stage, pos in plan.touchpoints:
             row = {"touchpoint": tp, "name": name, "stage": stage, "segment": seg,
-                   "users": reach.get((tp, seg), 0)}
+                   "users": reach.get((tpi[tp], seg), 0)}
             if pos >= 0:
                 row["step"] = pos + 1
                 n, med = nexts.get((pos, seg), (0, None))
@@ -253,7 +275,7 @@ def stage_table(raw: RawMetrics, plan: Plan, k: int) -> pd.DataFrame:
         chain = []
         for i, (sid, name) in enumerate(plan.stages):
             row = {"stage": sid, "name": name, "segment": seg, "step": i + 1,
-                   "users": reach.get((str(i), seg), 0)}
+                   "users": reach.get((i, seg), 0)}
             if i + 1 < len(plan.stages):
                 n, med = nexts.get((i, seg), (0, None))
                 row.update(users_to_next=n, median_seconds_to_next=med)

@@ -198,7 +198,7 @@ def _timestamp_sql(con: Any, source: str, col: str, dtype: str, unit: str) -> st
     if dtype.startswith(("TIMESTAMP", "DATE")):
         return f"CAST(CAST({c} AS TIMESTAMPTZ) AS TIMESTAMP)"
     numeric = dtype.startswith(NUMERIC)
-    if not numeric and unit == "auto":
+    if not numeric:  # text: epoch numbers or dates, whatever most of a sample is
         share = con.execute(f"SELECT avg(CASE WHEN TRY_CAST({c} AS DOUBLE) IS NULL THEN 0 ELSE 1 END) "
                             f"FROM (SELECT {c} FROM {source} WHERE {c} IS NOT NULL LIMIT 1000)").fetchone()[0]
         if not share or share < 0.5:  # mostly dates as text

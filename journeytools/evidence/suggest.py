@@ -33,7 +33,7 @@ def possible_pain_points(ws: Any, funnel: pd.DataFrame, issues: pd.DataFrame | N
             continue
         seg = steps[(steps["segment"] != "") & (steps["touchpoint"] == nxt["touchpoint"])]
         seg = seg[seg["drop_off_rate"].notna()].sort_values("drop_off_rate", ascending=False)
-        worst = seg.iloc[0] if len(seg) else None
+        worst = seg.iloc[0] if len(seg) and seg.iloc[0]["drop_off_rate"] > rate else None
         n_issue = None
         if issues is not None and len(issues):
             mine = issues[(issues["touchpoint"] == here["touchpoint"]) & (issues["segment"] == "")]

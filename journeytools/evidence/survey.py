@@ -87,16 +87,17 @@ def read_survey(path: str | Path, ws: Any, spec: SurveySpec | None = None,
         get = lambda n: cells[idx[n]].strip() if n in idx else ""  # noqa: E731
         kind = (get("kind") or spec.scale).lower()
         if kind not in RANGES:
-            problems.append(Problem(file, line, col["kind"], quote(kind), "expected csat or nps"))
+            problems.append(Problem(file, line, col["kind"], quote(kind),
+                                    f"expected csat or nps, got {quote(kind)}"))
             continue
         tp, stage = get("touchpoint").lower(), get("stage").lower()
         if tp and tp not in tp_stage:
             problems.append(Problem(file, line, col["touchpoint"], quote(tp),
-                                    "unknown touchpoint; use an id from touchpoints.csv"))
+                                    f"unknown touchpoint {quote(tp)}; use an id from touchpoints.csv"))
             continue
         if stage and stage not in stage_ids:
             problems.append(Problem(file, line, col["stage"], quote(stage),
-                                    f"unknown stage; expected one of {', '.join(ws.stage_ids)}"))
+                                    f"unknown stage {quote(stage)}; expected one of {', '.join(ws.stage_ids)}"))
             continue
         stage = stage or tp_stage.get(tp, "")
         if not stage:
@@ -111,7 +112,7 @@ def read_survey(path: str | Path, ws: Any, spec: SurveySpec | None = None,
             score = float("nan")
         if not low <= score <= high:
             problems.append(Problem(file, line, col["score"], quote(get("score")),
-                                    f"expected a {kind.upper()} score from {low:g} to {high:g}"))
+                                    f"expected a {kind.upper()} score from {low:g} to {high:g}, got {quote(get('score'))}"))
             continue
         rows.append({"respondent": get("respondent"), "stage": stage, "touchpoint": tp,
                      "kind": kind, "score": score, "five": to_five(score, kind),

@@ -17,7 +17,7 @@ SEVERITY_LABELS = {1: "1 · a minor annoyance", 2: "2 · irritating", 3: "3 · c
                    4: "4 · makes them doubt us", 5: "5 · stops them completely"}
 FREQUENCY_LABELS = {1: "1 · rarely", 2: "2 · now and then", 3: "3 · often",
                     4: "4 · most of the time", 5: "5 · (almost) always"}
-IMPACT_LABELS = ((None, "not sure yet"), (0.25, "0.25 · minimal"), (0.5, "0.5 · low"),
+IMPACT_LABELS = (("", "not sure yet"), (0.25, "0.25 · minimal"), (0.5, "0.5 · low"),
                  (1.0, "1 · medium"), (2.0, "2 · high"), (3.0, "3 · massive"))
 
 MAX_NAME = 40

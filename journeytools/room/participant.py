@@ -84,7 +84,7 @@ class ParticipantRoom:
             options=data.pain_choices(ws, first), description="Relieves", style=_LABEL_STYLE,
             layout=w.Layout(width="min(38em, 95vw)", height="6em")))
         self.idea_impact = _labelled("jt-idea-impact", w.Dropdown(
-            options=[(label, value) for value, label in data.IMPACT_LABELS], value=None,
+            options=[(label, value) for value, label in data.IMPACT_LABELS], value="",
             description="Impact", style=_LABEL_STYLE, layout=_WIDE))
         self.add_idea_button = _labelled("jt-add-idea", w.Button(
             description="Add idea", button_style="success", icon="lightbulb-o"))
@@ -107,7 +107,7 @@ class ParticipantRoom:
         self.stage.observe(self._on_stage, names="value")
         self.all_stages.observe(lambda _: self._refresh_choices(), names="value")
         self.name.observe(lambda _: self._show_budget(), names="value")
-        self.refresh_button.on_click(lambda _: self._guard(self.name_msg, self.reload))
+        self.refresh_button.on_click(self._on_refresh)
         self.add_pain_button.on_click(lambda b: self._act(b, self.pain_msg, self.add_pain_point))
         self.add_idea_button.on_click(lambda b: self._act(b, self.idea_msg, self.add_idea))
         self.vote_button.on_click(lambda b: self._act(b, self.vote_msg, self.vote))
@@ -178,28 +178,35 @@ class ParticipantRoom:
         self._show_budget()
 
     # -- actions ---------------------------------------------------------------------------------
-    def _guard(self, target: w.HTML, fn: Callable[[], str]) -> None:
+    @staticmethod
+    def _attempt(fn: Callable[[], Any]) -> tuple[str, Level]:
+        """Run ``fn``; its confirmation, or what went wrong, as (text, level)."""
         try:
             text = fn()
         except ValueError as exc:  # includes jt.ValidationError
-            self._say(target, str(exc), "error")
+            return str(exc), "error"
         except Exception as exc:  # a lock timeout, a disk problem: say so, keep the page alive
-            self._say(target, f"could not save ({type(exc).__name__}): {exc}; try again", "error")
-        else:
-            if text:
-                self._say(target, text, "ok")
+            return f"could not save ({type(exc).__name__}): {exc}; try again", "error"
+        return (text or ""), "ok"
 
     def _act(self, button: w.Button, target: w.HTML, fn: Callable[[], str]) -> None:
+        """Run a button's action, re-read the folder, then show the message (last, so a
+        message on screen means the whole page is up to date)."""
         button.disabled = True
+        self._say(target, "saving…")
+        text, level = self._attempt(fn)
         try:
-            self._guard(target, fn)
-            try:
-                self.reload()
-            except Exception:  # the message already says what happened; keep old choices
-                pass
+            self.reload()
+        except Exception:  # the message says what happened; keep the old choices
+            pass
         finally:
             button.disabled = False
             self._show_budget()
+            self._say(target, text, level)
+
+    def _on_refresh(self, _button: w.Button) -> None:
+        text, level = self._attempt(self.reload)
+        self._say(self.name_msg, text if level == "error" else "", level)
 
     def add_pain_point(self) -> str:
         """Append the pain point described in the form; returns the confirmation."""
@@ -220,10 +227,11 @@ class ParticipantRoom:
             raise ValueError(f"details are too long; keep them under {data.MAX_TEXT} characters")
         oid = add_opportunity(self.folder, title=title, description=details,
                               addresses=";".join(self.idea_addresses.value),
-                              impact=self.idea_impact.value)
+                              impact=self.idea_impact.value or None)
         self.idea_title.value = ""
         self.idea_description.value = ""
         self.idea_addresses.value = ()
+        self.idea_impact.value = ""
         return f"added idea {oid}"
 
     def vote(self) -> str:

@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,6 +92,10 @@ def free_port(host: str = DEFAULT_HOST) -> int:
         return int(s.getsockname()[1])
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 @dataclass
 class RoomServer:
     """A running Voilà room. Owns its process: ``stop()`` (or leaving ``with``) ends it."""
@@ -125,12 +130,18 @@ class RoomServer:
                            f"within {timeout:g} s")
 
     def wait(self) -> int:
-        """Block until the server exits (Ctrl-C stops it cleanly); returns its exit code."""
+        """Block until the server exits; Ctrl-C or SIGTERM stop it cleanly (returns 0)."""
+        previous = None
+        if threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGTERM"):
+            previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
             return self.process.wait()
         except KeyboardInterrupt:
             self.stop()
             return 0
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop Voilà and the kernels it started (its own process group)."""
@@ -176,8 +187,9 @@ def serve(folder: str | os.PathLike, port: int = DEFAULT_PORT, host: str = DEFAU
     child_env[ROOM_DIR_ENV] = str(folder)
     child_env.setdefault("MPLBACKEND", "Agg")
     child_env.setdefault("PYTHONUNBUFFERED", "1")
-    process = subprocess.Popen(voila_command(notebook_path(facilitator), port, host),
-                               env=child_env, cwd=str(notebook_path(facilitator).parent), stdin=subprocess.DEVNULL,
+    notebook = notebook_path(facilitator)
+    process = subprocess.Popen(voila_command(notebook, port, host),
+                               env=child_env, cwd=str(notebook.parent), stdin=subprocess.DEVNULL,
                                stdout=log, stderr=subprocess.STDOUT if log is not None else None,
                                start_new_session=True)
     return RoomServer(folder, port, host, facilitator, process, share_urls(host, port))

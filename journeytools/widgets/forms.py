@@ -12,9 +12,8 @@ False
 from __future__ import annotations
 
 import copy
-import html
+import datetime as dt
 import os
-import re
 from typing import Any
 
 import ipywidgets as w
@@ -168,7 +167,7 @@ class PersonaForm(_Form):
         pid = self.persona.value
         records = [{c: frame[c].iloc[i] for c in frame.columns} for i in range(len(frame))]
         if pid == NEW:
-            values["id"] = values["id"].strip().lower() or slugify(values["name"])
+            values["id"] = self.fields["id"].value.strip().lower() or slugify(values["name"])
             records.append(values)
         else:
             values["id"] = pid
@@ -407,4 +406,41 @@ class OpportunityForm(_Form):
         return True
 
 
-_ = (html, re)  # imported for doctests and type checkers
+# -- review ---------------------------------------------------------------------------------
+class ReviewForm(_Form):
+    """Record a review: the date it happened and how often the map should be reviewed."""
+
+    def __init__(self, folder: str | os.PathLike, today: dt.date | None = None,
+                 chart: ChartFn | None = None, **kwargs: Any) -> None:
+        super().__init__(folder, chart, **kwargs)
+        self.today = today or dt.date.today()
+        self._build()
+
+    def _build(self) -> None:
+        self._start()
+        self.reviewed = _text(self.today.isoformat(), "YYYY-MM-DD", "10em")
+        self.every = w.IntSlider(self.ws.review_every_months, min=1, max=24,
+                                 continuous_update=False)
+        rows = [self._field("reviewed", "Reviewed on", self.reviewed,
+                            f"last review: {self.ws.reviewed or 'never'}"),
+                self._field("every", "Review every", self.every, "months")]
+        self._layout(*rows, self._buttons("Mark as reviewed"))
+
+    def _error(self, name: str) -> str | None:
+        if name == "reviewed":
+            try:
+                day = dt.date.fromisoformat(self.reviewed.value.strip())
+            except ValueError:
+                return f"expected a date like {self.today.isoformat()}"
+            if day > self.today:
+                return "a review cannot be in the future"
+        return None
+
+    def save(self) -> bool:
+        """Write ``reviewed`` and ``review_every_months`` into ``workshop.yml``."""
+        if self.check_all():
+            return False
+        meta = copy.deepcopy(self.ws.meta)
+        meta["reviewed"] = dt.date.fromisoformat(self.reviewed.value.strip())
+        meta["review_every_months"] = int(self.every.value)
+        return self._commit(None, None, f"Marked as reviewed on {meta['reviewed']}", meta=meta)

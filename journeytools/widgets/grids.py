@@ -81,7 +81,7 @@ class TableGrid(Editor):
         if col.options is not None:
             opts = col.options(self.ws)
             if value not in [v for _, v in opts]:
-                opts = opts + [(value, value)]
+                opts = [("— choose —", "")] + opts if value == "" else opts + [(value, value)]
             cell: w.ValueWidget = w.Dropdown(options=opts, value=value, layout=layout)
         else:
             cell = w.Text(value, continuous_update=False, layout=layout,

@@ -63,16 +63,14 @@ class EmotionSliders(_TableSliders):
     def _build(self) -> None:
         steps = self.ws.steps
         rows = [i for i in range(len(steps)) if steps["persona"].iloc[i] == self.persona]
-        ordered = journey(self.ws, self.persona)
-        # journey() keeps each persona step once, in journey order; map back to file rows
-        order = list(ordered.index)
-        file_rows = [rows[i] for i in _file_positions(self.ws, self.persona)] if rows else []
+        ordered = journey(self.ws, self.persona)  # the persona's steps in journey order
+        file_rows = [rows[i] for i in _file_positions(self.ws, self.persona)]
         self.sliders: list[w.IntSlider] = []
         self.messages: list[w.HTML] = []
         self._rows: list[int] = []
         boxes = []
-        for pos, file_row in zip(order, file_rows):
-            step = ordered.iloc[pos]
+        for k, file_row in enumerate(file_rows):
+            step = ordered.iloc[k]
             raw = steps["emotion"].iloc[file_row] if "emotion" in steps.columns else None
             rated = raw is not None and not pd.isna(raw)
             slider = _slider(int(raw) if rated else 3)

@@ -1,0 +1,308 @@
+"""Emotion curves: one or several personas across the stages, and current vs future state.
+
+Steps sit inside their stage's band in journey order (the same positions as on the journey
+map), so curves of personas with different numbers of steps still line up by stage.
+Moments of truth (SPEC §3: emotion ≤ 2, or a drop of 2 or more) are ringed and labelled.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from .. import scoring
+from ..meta import Stage
+from ..workshop import Workshop
+from ._draw import draw_faces, place_labels, point_boxes
+from ._text import clean, shorten, wrap
+from .theme import EMOTION_LABELS, Theme, new_figure, theme_for
+
+MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
+MAX_LABELS = 24
+POINT_COLUMNS = ["persona", "persona_name", "state", "step", "stage", "stage_name", "touchpoint",
+                 "touchpoint_name", "emotion", "drop", "moment_of_truth", "x"]
+
+
+def persona_points(ws: Workshop, persona: str, stage_index: dict[str, int],
+                   dodge: float = 0.0) -> pd.DataFrame:
+    """The emotion curve of ``persona`` with an ``x`` position: stage index + slot in the stage.
+
+    Slots count every step of the persona in the stage (also those without an emotion), so the
+    positions match the journey map's columns.
+    """
+    j = scoring.journey(ws, persona)
+    j = j[j["stage"].isin(stage_index)].reset_index(drop=True)
+    xs = np.zeros(len(j))
+    for sid, rows in j.groupby("stage", sort=False):
+        k = len(rows)
+        for pos, idx in enumerate(rows.index):
+            xs[idx] = stage_index[sid] + (pos + 0.5 + dodge) / k
+    j["x"] = xs
+    j["step"] = np.arange(1, len(j) + 1)
+    curve = scoring.emotion_curve(ws, persona)
+    curve = curve[curve["stage"].isin(stage_index)].reset_index(drop=True)
+    em = j[j["emotion"].notna()].reset_index(drop=True)
+    out = curve.copy()
+    out["x"] = em["x"].to_numpy() if len(em) == len(curve) else np.nan
+    out["step"] = em["step"].to_numpy() if len(em) == len(curve) else 0
+    out["persona_name"] = ws.persona_name(persona)
+    out["emotion"] = out["emotion"].astype(float)
+    out["state"] = ws.state
+    return out.reindex(columns=POINT_COLUMNS)
+
+
+def _personas(ws: Workshop, personas: str | Sequence[str] | None) -> list[str]:
+    if personas is None:
+        return [str(p) for p in ws.personas["id"]] if len(ws.personas) else []
+    if isinstance(personas, str):
+        return [personas]
+    return [str(p) for p in personas]
+
+
+def _stage_axis(ax: Axes, stages: list[Stage], theme: Theme, width_in: float) -> None:
+    n = max(len(stages), 1)
+    for i in range(len(stages)):
+        if i % 2 == 0:
+            ax.axvspan(i, i + 1, color="#F4F4F4", zorder=0, lw=0)
+    band_pt = width_in / n * 72 - 6
+    ax.set_xticks([i + 0.5 for i in range(len(stages))])
+    ax.set_xticklabels(["\n".join(wrap(s.name, band_pt, theme.font_size, max_lines=2))
+                        for s in stages], fontsize=theme.font_size)
+    ax.tick_params(axis="x", length=0, pad=6)
+    ax.set_xlim(0, n)
+    ax.set_ylim(0.35, 5.65)
+    ax.set_yticks([1, 2, 3, 4, 5])
+    ax.set_yticklabels([f"{e}  {EMOTION_LABELS[e - 1]}" for e in range(1, 6)],
+                       fontsize=theme.font_size - 0.5)
+    ax.axhline(3, color="#AAAAAA", lw=0.8, ls=(0, (4, 3)), zorder=0.5)
+    for e in (1, 2, 4, 5):
+        ax.axhline(e, color="#E4E4E4", lw=0.6, zorder=0.4)
+    ax.spines["left"].set_visible(False)
+    ax.spines["bottom"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+
+
+def _finish_layout(fig: Figure) -> None:
+    """Run the constrained layout once, then freeze it so labels can be placed in display space."""
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+    fig.set_layout_engine("none")
+
+
+def _mot_label(name: object) -> str:
+    return "\n".join(wrap(shorten(name, 44), 125, 7.5, max_lines=2))
+
+
+def _label_moments(fig: Figure, ax: Axes, points: pd.DataFrame, colors: dict[str, str]) -> int:
+    """Label moments of truth, worst first, at most MAX_LABELS; returns how many were left out.
+
+    Moments at the same touchpoint (several personas, or current and future state) share one
+    label, anchored at the lowest point and coloured by its series (ink when shared)."""
+    mots = points[points["moment_of_truth"].astype(bool)].copy()
+    if not len(mots):
+        return 0
+    mots["key"] = mots["persona"].astype(str) + "|" + mots["state"].astype(str)
+    mots = mots.sort_values(["emotion", "drop", "x"], ascending=[True, False, True], kind="mergesort")
+    groups = list(mots.groupby("touchpoint", sort=False))
+    shown, rest = groups[:MAX_LABELS], max(len(groups) - MAX_LABELS, 0)
+    obstacles = point_boxes(ax, points["x"].to_numpy(float), points["emotion"].to_numpy(float), 8.5, fig)
+    items = []
+    for tp, g in shown:
+        r = g.iloc[0]
+        keys = set(g["key"])
+        color = colors.get(r["key"], "#222222") if len(keys) == 1 else "#222222"
+        items.append({"x": r["x"], "y": r["emotion"], "text": _mot_label(r["touchpoint_name"]),
+                      "color": color, "radius": 14.0, "gid": f"mot-label:{tp}"})
+    place_labels(fig, ax, items, obstacles, fontsize=7.5)
+    return rest
+
+
+def emotion_curves(ws: Workshop, personas: str | list[str] | None = None) -> Figure:
+    """Emotion curves of one persona, several, or all (``None``), overlaid across the stages.
+
+    Returns a Figure with ``fig._jt_data`` (one row per plotted point: persona, step, stage,
+    touchpoint, emotion, drop, moment_of_truth, x) and alt text.
+
+    >>> fig = emotion_curves(ws, ["mia", "andy"])      # doctest: +SKIP
+    """
+    theme = theme_for(ws)
+    ids = _personas(ws, personas)
+    stages = ws.stages
+    sidx = {s.id: i for i, s in enumerate(stages)}
+    many = len(ids) > 1
+    with theme.context():
+        legend_rows = -(-(len(ids) + 1) // 5) if many else 0
+        width = max(8.5, 1.45 * len(stages) + 2.6)
+        height = 4.6 + 0.22 * legend_rows + (0.3 if many else 0)
+        fig = new_figure(theme, width, height, layout="constrained")
+        ax = fig.add_subplot()
+        _stage_axis(ax, stages, theme, width - 2.0)
+        frames, handles, colors = [], [], {}
+        for k, pid in enumerate(ids):
+            dodge = (k - (len(ids) - 1) / 2) * min(0.06, 0.5 / max(len(ids), 1)) if many else 0.0
+            pts = persona_points(ws, pid, sidx, dodge)
+            frames.append(pts)
+            color = theme.series_color(k) if many else theme.accent
+            colors[pid + "|" + ws.state] = color if many else theme.ink
+            name = ws.persona_name(pid)
+            marker = MARKERS[(k // len(theme.palette)) % len(MARKERS)] if many else "o"
+            if not len(pts):
+                handles.append(Line2D([], [], color=color, marker=marker, label=f"{name} (no emotions)"))
+                continue
+            ax.plot(pts["x"], pts["emotion"], color=color, lw=2 if not many else 1.6, zorder=3,
+                    gid=f"curve:{pid}", label=name)
+            if many:
+                ax.plot(pts["x"], pts["emotion"], ls="none", marker=marker, ms=6.5, mfc=color,
+                        mec="white", mew=0.8, zorder=4, gid=f"points:{pid}")
+                handles.append(Line2D([], [], color=color, marker=marker, ms=6, mec="white", label=name))
+            else:
+                draw_faces(ax, pts["x"], pts["emotion"], pts["emotion"], theme, size=14, zorder=4)
+            mot = pts[pts["moment_of_truth"].astype(bool)]
+            if len(mot):
+                ax.scatter(mot["x"], mot["emotion"], s=(22 if not many else 15) ** 2, facecolors="none",
+                           edgecolors="#000000", linewidths=1.3, zorder=3.5, gid=f"mot:{pid}")
+        points = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=POINT_COLUMNS)
+        mot_handle = Line2D([], [], ls="none", marker="o", ms=11, mfc="none", mec="#000000",
+                            mew=1.3, label="moment of truth")
+        title = (f"Emotion curve — {ws.persona_name(ids[0])}" if len(ids) == 1
+                 else f"Emotion curves — {len(ids)} personas")
+        ax.set_title("\n".join(wrap(title, (width - 1) * 72, theme.font_size + 3, weight="bold",
+                                    max_lines=1)), color=theme.accent, pad=10)
+        if many:
+            fig.legend(handles=handles + [mot_handle], loc="outside lower center",
+                       ncol=min(5, len(handles) + 1), fontsize=theme.font_size - 0.5,
+                       handlelength=1.8, columnspacing=1.4)
+        else:
+            ax.legend(handles=[mot_handle], loc="upper right", fontsize=theme.font_size - 0.5,
+                      bbox_to_anchor=(1.0, 1.08), borderaxespad=0)
+        if not len(points):
+            what = "No personas" if not ids else "No emotions recorded for " + (
+                ws.persona_name(ids[0]) if len(ids) == 1 else "these personas")
+            ax.text(0.5, 0.5, what, transform=ax.transAxes, ha="center", va="center",
+                    color=theme.muted, style="italic", fontsize=theme.font_size + 2, gid="empty-note")
+        _finish_layout(fig)
+        left_out = _label_moments(fig, ax, points, colors) if len(points) else 0
+        if left_out:
+            ax.text(1.0, -0.02, f"{left_out} more moments of truth not labelled", transform=ax.transAxes,
+                    ha="right", va="top", fontsize=7, color=theme.muted)
+    fig._jt_data = points  # type: ignore[attr-defined]
+    fig._jt_alt = _alt_curves(ws, ids, points)  # type: ignore[attr-defined]
+    return fig
+
+
+def _alt_curves(ws: Workshop, ids: list[str], points: pd.DataFrame) -> str:
+    if not len(points):
+        return f"Emotion curve chart across {len(ws.stages)} stages with no recorded emotions."
+    parts = [f"Emotion curves of {', '.join(ws.persona_name(p) for p in ids)} across "
+             f"{len(ws.stages)} stages on a scale from 1 (very negative) to 5 (very positive)."]
+    for pid in ids:
+        p = points[points["persona"] == pid]
+        if not len(p):
+            continue
+        low = p.loc[p["emotion"].idxmin()]
+        mots = p[p["moment_of_truth"].astype(bool)]
+        s = (f"{ws.persona_name(pid)}: {len(p)} steps, lowest {int(low['emotion'])} at "
+             f"{low['touchpoint_name']} ({low['stage_name']})")
+        if len(mots):
+            s += "; moments of truth: " + ", ".join(mots["touchpoint_name"].astype(str))
+        parts.append(s + ".")
+    return " ".join(parts)
+
+
+def compare_states(current: Workshop, future: Workshop, persona: str) -> Figure:
+    """Current vs future emotion curve of one persona, from two workshops of the same journey.
+
+    Stages are the current workshop's, then any stage only the future one has. Each stage band
+    shows the change in mean emotion (Δ). ``fig._jt_data`` holds the points with a ``state``
+    column (``current`` / ``future``); ``fig._jt_deltas`` the per-stage means and change.
+
+    >>> fig = compare_states(jt.load("maps/now"), jt.load("maps/next"), "mia")   # doctest: +SKIP
+    """
+    theme = theme_for(current)
+    names = {s.id: s for s in future.stages}
+    names.update({s.id: s for s in current.stages})
+    order = current.stage_ids + [s for s in future.stage_ids if s not in set(current.stage_ids)]
+    stages = [names[s] for s in order]
+    sidx = {s: i for i, s in enumerate(order)}
+    with theme.context():
+        width = max(8.5, 1.45 * len(stages) + 2.6)
+        fig = new_figure(theme, width, 5.0, layout="constrained")
+        ax = fig.add_subplot()
+        _stage_axis(ax, stages, theme, width - 2.0)
+        cur = persona_points(current, persona, sidx).assign(state="current")
+        fut = persona_points(future, persona, sidx).assign(state="future")
+        styles = {"current": dict(color="#7A7A7A", ls=(0, (5, 3)), lw=1.6),
+                  "future": dict(color=theme.accent, ls="-", lw=2.2)}
+        colors = {}
+        for label, pts in (("current", cur), ("future", fut)):
+            colors[persona + "|" + label] = styles[label]["color"]
+            if not len(pts):
+                continue
+            ax.plot(pts["x"], pts["emotion"], zorder=3, gid=f"curve:{label}", **styles[label])
+            if label == "future":
+                draw_faces(ax, pts["x"], pts["emotion"], pts["emotion"], theme, size=13, zorder=4,
+                           gid="emotion:future")
+            else:
+                ax.plot(pts["x"], pts["emotion"], ls="none", marker="o", ms=7, mfc="#FFFFFF",
+                        mec="#7A7A7A", mew=1.4, zorder=4, gid="points:current")
+            mot = pts[pts["moment_of_truth"].astype(bool)]
+            if len(mot):
+                ax.scatter(mot["x"], mot["emotion"], s=20 ** 2, facecolors="none", edgecolors="#000000",
+                           linewidths=1.2, zorder=3.5, gid=f"mot:{label}")
+        deltas = _stage_deltas(stages, cur, fut)
+        for i, r in enumerate(deltas.itertuples()):
+            if pd.isna(r.delta):
+                continue
+            color = "#0072B2" if r.delta > 0 else ("#D55E00" if r.delta < 0 else theme.muted)
+            label = "Δ 0" if abs(r.delta) < 0.05 else f"Δ {r.delta:+.1f}"
+            ax.text(i + 0.5, 5.52, label, ha="center", va="center", fontsize=8.5,
+                    weight="bold", color=color, gid=f"delta:{r.stage}")
+        pname = current.persona_name(persona)
+        ax.set_title("\n".join(wrap(f"{pname} — current vs future state", (width - 1) * 72,
+                                    theme.font_size + 3, weight="bold", max_lines=1)),
+                     color=theme.accent, pad=10)
+        handles = [Line2D([], [], marker="o", ms=7, mfc="#FFFFFF", mec="#7A7A7A", mew=1.4,
+                          label=f"current: {shorten(current.title, 40)}", **styles["current"]),
+                   Line2D([], [], marker="o", ms=7, mfc=theme.accent, mec=theme.accent,
+                          label=f"future: {shorten(future.title, 40)}", **styles["future"]),
+                   Line2D([], [], ls="none", marker="o", ms=11, mfc="none", mec="#000000", mew=1.2,
+                          label="moment of truth")]
+        fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=theme.font_size - 0.5)
+        points = pd.concat([cur, fut], ignore_index=True)
+        if not len(points):
+            ax.text(0.5, 0.5, f"No emotions recorded for {pname}", transform=ax.transAxes,
+                    ha="center", va="center", color=theme.muted, style="italic", gid="empty-note")
+        _finish_layout(fig)
+        if len(points):
+            _label_moments(fig, ax, points, colors)
+    fig._jt_data = points  # type: ignore[attr-defined]
+    fig._jt_deltas = deltas  # type: ignore[attr-defined]
+    better = deltas.dropna(subset=["delta"])
+    alt = [f"Current versus future emotion curve of {pname} across {len(stages)} stages."]
+    if len(cur):
+        alt.append(f"Current mean emotion {cur['emotion'].mean():.1f} with "
+                   f"{int(cur['moment_of_truth'].sum())} moments of truth.")
+    if len(fut):
+        alt.append(f"Future mean emotion {fut['emotion'].mean():.1f} with "
+                   f"{int(fut['moment_of_truth'].sum())} moments of truth.")
+    if len(better):
+        alt.append("Change by stage: " + ", ".join(f"{clean(r.name)} {r.delta:+.1f}"
+                                                 for r in better.itertuples()) + ".")
+    fig._jt_alt = " ".join(alt)  # type: ignore[attr-defined]
+    return fig
+
+
+def _stage_deltas(stages: list[Stage], cur: pd.DataFrame, fut: pd.DataFrame) -> pd.DataFrame:
+    c = cur.groupby("stage")["emotion"].mean() if len(cur) else pd.Series(dtype=float)
+    f = fut.groupby("stage")["emotion"].mean() if len(fut) else pd.Series(dtype=float)
+    rows = []
+    for s in stages:
+        a, b = c.get(s.id, np.nan), f.get(s.id, np.nan)
+        rows.append({"stage": s.id, "name": s.name, "current": a, "future": b, "delta": b - a})
+    return pd.DataFrame(rows, columns=["stage", "name", "current", "future", "delta"])

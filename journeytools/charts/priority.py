@@ -1,0 +1,240 @@
+"""Prioritising opportunities: the impact/effort matrix and the RICE ranking.
+
+Both read ``scoring.opportunity_table``; the matrix's split lines are ``scoring.medians`` over
+the whole map's scored opportunities, so point colours always equal the table's ``quadrant``
+(also when the chart shows one persona's subset).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+
+from .. import scoring
+from ..workshop import Workshop
+from ._draw import empty_axes, place_labels, point_boxes
+from ._text import clean, fmt_number, shorten, wrap
+from .theme import Theme, new_figure, theme_for
+
+MIN_SIZE, MAX_SIZE = 70.0, 1100.0  # marker area (pt²) for no relief … the map's largest relief
+
+# Corner of the axes where each quadrant's name goes: (x, y, ha, va) in axes fraction.
+CORNERS = {
+    "quick win": (0.012, 0.985, "left", "top"),
+    "big bet": (0.988, 0.985, "right", "top"),
+    "fill-in": (0.012, 0.015, "left", "bottom"),
+    "money pit": (0.988, 0.015, "right", "bottom"),
+}
+
+
+def _title(ws: Workshop, what: str, persona: str | None) -> str:
+    who = f" — {ws.persona_name(persona)}" if persona else ""
+    return f"{what}{who}"
+
+
+def _unscored_note(opps: pd.DataFrame, width_in: float) -> str:
+    un = opps[~opps["scored"]] if len(opps) else opps
+    if not len(un):
+        return ""
+    items = [f"{shorten(r['title'], 40)} (no {', '.join(r['missing'])})" for _, r in un.iterrows()]
+    return "\n".join(wrap("Unscored, not shown: " + "; ".join(items), width_in * 72, 7.5, max_lines=3))
+
+
+def point_size(pain_relieved: pd.Series | np.ndarray, largest: float) -> np.ndarray:
+    """Marker area for pain relieved, scaled to the map's largest relief."""
+    pr = np.asarray(pain_relieved, float)
+    return MIN_SIZE + (MAX_SIZE - MIN_SIZE) * np.clip(pr / max(largest, 1e-9), 0, 1)
+
+
+def priority_matrix(ws: Workshop, persona: str | None = None) -> Figure:
+    """Impact/effort matrix: each scored opportunity at (effort, value = reach × impact ×
+    confidence), sized by pain relieved, coloured by its quadrant, split at the medians.
+
+    ``fig._jt_data`` holds the plotted points (id, title, effort, value, pain_relieved, quadrant,
+    size) and ``fig._jt_medians`` the (value, effort) split.
+
+    >>> fig = priority_matrix(jt.load("workshops/luggage-store"))   # doctest: +SKIP
+    """
+    theme = theme_for(ws)
+    every = scoring.opportunity_table(ws)
+    opps = scoring.opportunity_table(ws, persona) if persona else every
+    mv, me = scoring.medians(every) if len(every) else (float("nan"), float("nan"))
+    largest = float(every["pain_relieved"].max()) if len(every) else 0.0
+    pts = opps[opps["scored"]].copy() if len(opps) else opps.copy()
+    pts["size"] = point_size(pts["pain_relieved"], largest) if len(pts) else []
+    with theme.context():
+        fig = new_figure(theme, 10.0, 7.2, layout="constrained")
+        ax = fig.add_subplot()
+        ax.set_title("\n".join(wrap(_title(ws, "Impact / effort", persona), 9.5 * 72,
+                                    theme.font_size + 3, weight="bold", max_lines=1)),
+                     color=theme.accent, pad=10)
+        note = _unscored_note(opps, 9.4)
+        if not len(pts):
+            empty_axes(ax)
+            ax.text(0.5, 0.5, "No scored opportunities yet", transform=ax.transAxes, ha="center",
+                    va="center", color=theme.muted, style="italic", fontsize=theme.font_size + 2,
+                    gid="empty-note")
+            if note:
+                fig.text(0.01, 0.01, note, fontsize=7.5, color=theme.muted, va="bottom")
+            _attach_matrix(fig, ws, pts, mv, me, persona)
+            return fig
+        x, y = pts["effort"].to_numpy(float), pts["value"].to_numpy(float)
+        xmax = max(float(np.nanmax(x)), me if me == me else 0.0) * 1.18
+        ymax = max(float(np.nanmax(y)), mv if mv == mv else 0.0) * 1.18
+        xmax, ymax = xmax or 1.0, ymax or 1.0
+        ax.set_xlim(0, xmax)
+        ax.set_ylim(0, ymax)
+        _quadrant_backgrounds(ax, theme, me, mv, xmax, ymax)
+        colors = [theme.quadrant_color(q) for q in pts["quadrant"]]
+        sc = ax.scatter(x, y, s=pts["size"].to_numpy(float), c=colors, alpha=0.9, edgecolors="white",
+                        linewidths=1.2, zorder=4)
+        sc.set_gid("opportunities")
+        ax.set_xlabel("Effort (person-months) →")
+        ax.set_ylabel("Value = reach × impact × confidence →")
+        ax.yaxis.set_major_formatter(lambda v, _: fmt_number(v))
+        ax.grid(color=theme.grid, lw=0.6, zorder=0)
+        names = []
+        for q, (cx, cy, ha, va) in CORNERS.items():
+            names.append(ax.text(cx, cy, q.upper(), transform=ax.transAxes, ha=ha, va=va, fontsize=10,
+                                 weight="bold", color=theme.quadrant_color(q), alpha=0.9, zorder=2,
+                                 gid=f"quadrant:{q}"))
+        handles = [Line2D([], [], ls="none", marker="o", ms=np.sqrt(point_size([v], largest)[0]),
+                          mfc="#BDBDBD", mec="white", label=f"{fmt_number(v)}")
+                   for v in _size_steps(largest)]
+        if handles:
+            leg = ax.legend(handles=handles, title="pain relieved", loc="upper left",
+                            bbox_to_anchor=(1.01, 1.0), fontsize=8, title_fontsize=8,
+                            labelspacing=1.3, borderpad=0.8, handletextpad=1.2)
+            leg.set_gid("size-legend")
+        if me == me and mv == mv:
+            names.append(ax.annotate(f"median effort {fmt_number(me)}", (me, ymax), xytext=(3, -3),
+                                     textcoords="offset points", fontsize=7, color=theme.muted,
+                                     va="top", ha="left", zorder=2))
+            names.append(ax.annotate(f"median value {fmt_number(mv)}", (xmax, mv), xytext=(-3, 3),
+                                     textcoords="offset points", fontsize=7, color=theme.muted,
+                                     va="bottom", ha="right", zorder=2))
+        if note:
+            fig.text(0.01, 0.005, note, fontsize=7.5, color=theme.muted, va="bottom")
+            fig.get_layout_engine().set(h_pad=0.35)  # type: ignore[union-attr]
+        engine = fig.get_layout_engine()
+        if engine is not None:
+            engine.execute(fig)
+        fig.set_layout_engine("none")
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        obstacles = point_boxes(ax, x, y, np.sqrt(pts["size"].to_numpy(float)) / 2, fig)
+        obstacles += [t.get_window_extent(renderer).padded(3) for t in names]
+        items = [{"x": r["effort"], "y": r["value"], "radius": float(np.sqrt(r["size"]) / 2 + 3),
+                  "text": "\n".join(wrap(shorten(r["title"], 44), 120, 7.5, max_lines=2)),
+                  "gid": f"label:{r['id']}"}
+                 for _, r in pts.sort_values("size", ascending=False, kind="mergesort").iterrows()]
+        place_labels(fig, ax, items, obstacles, fontsize=7.5)
+    _attach_matrix(fig, ws, pts, mv, me, persona)
+    return fig
+
+
+def _size_steps(largest: float) -> list[float]:
+    if largest <= 0:
+        return []
+    top = float(f"{largest:.1g}") if largest >= 1 else largest
+    steps = sorted({round(top / 4, 1), round(top / 2, 1), top})
+    return [s for s in steps if s > 0]
+
+
+def _quadrant_backgrounds(ax: Axes, theme: Theme, me: float, mv: float, xmax: float, ymax: float) -> None:
+    if me != me or mv != mv:
+        return
+    regions = {"quick win": (0, mv, me, ymax), "big bet": (me, mv, xmax, ymax),
+               "fill-in": (0, 0, me, mv), "money pit": (me, 0, xmax, mv)}
+    for q, (x0, y0, x1, y1) in regions.items():
+        if x1 > x0 and y1 > y0:
+            ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fc=theme.quadrant_color(q), alpha=0.07,
+                                   ec="none", zorder=0.5, gid=f"region:{q}"))
+    ax.axvline(me, color="#7A7A7A", lw=1.0, ls=(0, (5, 3)), zorder=1, gid="median-effort")
+    ax.axhline(mv, color="#7A7A7A", lw=1.0, ls=(0, (5, 3)), zorder=1, gid="median-value")
+
+
+def _attach_matrix(fig: Figure, ws: Workshop, pts: pd.DataFrame, mv: float, me: float,
+                   persona: str | None) -> None:
+    cols = ["id", "title", "effort", "value", "rice", "pain_relieved", "quadrant", "size"]
+    data = pts.reindex(columns=cols).reset_index(drop=True)
+    fig._jt_data = data  # type: ignore[attr-defined]
+    fig._jt_medians = (mv, me)  # type: ignore[attr-defined]
+    who = f" for {ws.persona_name(persona)}" if persona else ""
+    if not len(data):
+        fig._jt_alt = f"Impact/effort matrix{who} with no scored opportunities."  # type: ignore[attr-defined]
+        return
+    parts = [f"Impact/effort matrix{who}: {len(data)} scored opportunities; effort on the x axis, "
+             f"value (reach × impact × confidence) on the y axis, split at the medians "
+             f"(effort {fmt_number(me)}, value {fmt_number(mv)})."]
+    for q in scoring.QUADRANTS:
+        titles = data.loc[data["quadrant"] == q, "title"].astype(str).tolist()
+        if titles:
+            parts.append(f"{q.capitalize()}: {', '.join(titles)}.")
+    fig._jt_alt = " ".join(parts)  # type: ignore[attr-defined]
+
+
+def opportunity_ranking(ws: Workshop, persona: str | None = None, top: int = 10) -> Figure:
+    """The ``top`` scored opportunities by RICE (ties: votes, then id), coloured by quadrant,
+    with votes noted. ``fig._jt_data`` holds the bars in rank order.
+
+    >>> fig = opportunity_ranking(jt.load("workshops/luggage-store"), top=5)   # doctest: +SKIP
+    """
+    theme = theme_for(ws)
+    opps = scoring.opportunity_table(ws, persona)
+    scored = opps[opps["scored"]].head(max(int(top), 0)) if len(opps) else opps
+    n = len(scored)
+    with theme.context():
+        height = max(3.0, 0.5 * n + 2.0)
+        fig = new_figure(theme, 10.0, height, layout="constrained")
+        ax = fig.add_subplot()
+        title = _title(ws, f"Top opportunities by RICE", persona)
+        ax.set_title("\n".join(wrap(title, 9.5 * 72, theme.font_size + 3, weight="bold", max_lines=1)),
+                     color=theme.accent, pad=10)
+        note = _unscored_note(opps, 9.4)
+        if n:
+            rice = scored["rice"].to_numpy(float)
+            ypos = np.arange(n)
+            colors = [theme.quadrant_color(q) for q in scored["quadrant"]]
+            bars = ax.barh(ypos, rice, color=colors, height=0.62, zorder=3)
+            for b, oid in zip(bars, scored["id"]):
+                b.set_gid(f"bar:{oid}")
+            ax.set_yticks(ypos)
+            ax.set_yticklabels(["\n".join(wrap(f"#{int(r['rank'])}  {clean(r['title'])}", 230, 8.5,
+                                               max_lines=2)) for _, r in scored.iterrows()], fontsize=8.5)
+            ax.invert_yaxis()
+            xmax = float(rice.max()) if rice.max() > 0 else 1.0
+            ax.set_xlim(0, xmax * 1.28)
+            for i, r in enumerate(scored.itertuples()):
+                votes = f"  · {int(r.votes)} vote{'s' if int(r.votes) != 1 else ''}" if int(r.votes) else ""
+                ax.text(float(r.rice) + xmax * 0.01, i, f"{fmt_number(float(r.rice))}{votes}",
+                        va="center", ha="left", fontsize=8, color=theme.ink, gid=f"value:{r.id}")
+            ax.xaxis.set_major_formatter(lambda v, _: fmt_number(v))
+            ax.set_xlabel("RICE = reach × impact × confidence ÷ effort")
+            ax.grid(axis="x", color=theme.grid, lw=0.6, zorder=0)
+            ax.tick_params(axis="y", length=0)
+            ax.spines["left"].set_visible(False)
+            present = [q for q in scoring.QUADRANTS if q in set(scored["quadrant"])]
+            ax.legend(handles=[Patch(color=theme.quadrant_color(q), label=q) for q in present],
+                      loc="lower right", fontsize=8, title="quadrant", title_fontsize=8)
+        else:
+            empty_axes(ax)
+            ax.text(0.5, 0.5, "No scored opportunities yet", transform=ax.transAxes, ha="center",
+                    va="center", color=theme.muted, style="italic", fontsize=theme.font_size + 2,
+                    gid="empty-note")
+        if note:
+            fig.text(0.01, 0.005, note, fontsize=7.5, color=theme.muted, va="bottom")
+            fig.get_layout_engine().set(h_pad=0.3)  # type: ignore[union-attr]
+    data = scored.reindex(columns=["rank", "id", "title", "rice", "votes", "quadrant"]).reset_index(drop=True)
+    fig._jt_data = data  # type: ignore[attr-defined]
+    who = f" for {ws.persona_name(persona)}" if persona else ""
+    if n:
+        fig._jt_alt = (f"Bar chart of the top {n} opportunities{who} by RICE score: " +  # type: ignore[attr-defined]
+                       "; ".join(f"{int(r.rank)}. {r.title} ({fmt_number(float(r.rice))}, {r.quadrant})"
+                                 for r in data.itertuples()) + ".")
+    else:
+        fig._jt_alt = f"Opportunity ranking{who} with no scored opportunities."  # type: ignore[attr-defined]
+    return fig

@@ -1,0 +1,62 @@
+"""``journeytools export`` and ``journeytools import``: thin shells over ``journeytools.export``.
+
+``cli.py`` calls :func:`register` to add the two commands to its Typer app.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+FORMATS = ("mermaid", "xlsx", "markdown", "pptx")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``export`` and ``import`` commands to ``app``."""
+
+    @app.command("export")
+    def export_cmd(
+        folder: Path = typer.Argument(..., help="Workshop folder."),
+        to: str = typer.Option(..., "--to", help="Format: " + ", ".join(FORMATS) + "."),
+        persona: Optional[str] = typer.Option(None, "--persona", help="Only this persona."),
+        output: Optional[Path] = typer.Option(
+            None, "--output", "-o",
+            help="File to write. Text formats print to standard output without it; "
+                 "xlsx and pptx default to <folder name>.<format> here."),
+    ) -> None:
+        """Export to an interchange format (Mermaid: one diagram per persona)."""
+        from .cli import out, run
+        from .export import export
+
+        if to not in FORMATS:
+            raise typer.BadParameter(f"expected one of: {', '.join(FORMATS)}", param_hint="--to")
+
+        def go() -> int:
+            result = export(folder, to, output, persona)
+            if result.text is not None:
+                typer.echo(result.text, nl=False)
+            else:
+                out.print(f"wrote {result.path}")
+            return 0
+
+        run(go)
+
+    @app.command("import")
+    def import_cmd(
+        file: Path = typer.Argument(..., help="Workbook written by 'export --to xlsx'."),
+        folder: Path = typer.Argument(..., help="Workshop folder to write (new or empty)."),
+        force: bool = typer.Option(False, "--force",
+                                   help="Write into a non-empty folder, replacing its workshop files."),
+    ) -> None:
+        """Read an exported (and edited) Excel workbook back into a workshop folder."""
+        from .cli import out, run
+        from .export import import_xlsx
+
+        def go() -> int:
+            path = import_xlsx(file, folder, force=force)
+            out.print(f"imported {file} into {path}; next: journeytools validate {path}")
+            return 0
+
+        run(go)

@@ -1,0 +1,190 @@
+"""The participant controls and the facilitator view, driven from Python (no browser)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import journeytools as jt
+from journeytools.room import FacilitatorView, ParticipantRoom, participant_room
+from journeytools.room import _data as data
+from journeytools.room.render import budget_html, message_html
+
+PAYLOAD = '<img src=x onerror="alert(1)">'
+
+
+def html_of(view: FacilitatorView) -> str:
+    return "".join(x.value for x in (view.header, view.status, view.totals, view.stage_bars,
+                                      view.heatmap_table, view.pains, view.ideas))
+
+
+def unescaped_markup(html: str) -> list[str]:
+    return re.findall(r"<(?:img|script|i|em)\b", html)
+
+
+def test_participant_adds_pain_idea_and_vote(luggage: Path) -> None:
+    room = ParticipantRoom(luggage)
+    assert room.stage.value == "awareness"
+    room.stage.value = "purchase"
+    assert {v for _, v in room.touchpoint.options} == {"cart", "checkout", "support-chat",
+                                                        "phone-order", "competitor-shop"}
+    room.touchpoint.value = "checkout"
+    room.persona.value = "mia"
+    room.description.value = "  Klarna option missing on mobile\t"
+    room.severity.value, room.frequency.value = 4, 2
+    room._act(room.add_pain_button, room.pain_msg, room.add_pain_point)
+    assert "jt-msg-ok" in room.pain_msg.value, room.pain_msg.value
+    ws = jt.load(luggage)
+    row = ws.pain_points.iloc[-1]
+    assert (row["touchpoint"], row["persona"], int(row["severity"]), int(row["frequency"])) == \
+        ("checkout", "mia", 4, 2)
+    assert row["description"] == "  Klarna option missing on mobile\t"  # kept exactly as typed
+    assert room.description.value == ""
+    new_id = row["id"]
+
+    room.idea_title.value = "Show Klarna on mobile"
+    room.idea_addresses.value = (new_id,)
+    room.idea_impact.value = 2.0
+    room._act(room.add_idea_button, room.idea_msg, room.add_idea)
+    assert "jt-msg-ok" in room.idea_msg.value, room.idea_msg.value
+    opp = jt.load(luggage).opportunities.iloc[-1]
+    assert (opp["addresses"], float(opp["impact"]), opp["status"]) == (new_id, 2.0, "idea")
+
+    room.name.value = "Noor"
+    assert new_id in {v for _, v in room.vote_item.options}
+    room.vote_item.value = new_id
+    room.dots.value = 3
+    room._act(room.vote_button, room.vote_msg, room.vote)
+    assert "2 left" in room.vote_msg.value
+    assert "<b class=\"jt-dots-left\">2</b> of 5" in room.budget.value
+    votes = jt.load(luggage).votes
+    assert ((votes["voter"] == "Noor") & (votes["item"] == new_id)).sum() == 1
+
+
+def test_participant_messages_for_refusals(luggage: Path) -> None:
+    room = ParticipantRoom(luggage)
+    room._act(room.vote_button, room.vote_msg, room.vote)
+    assert "enter your name" in room.vote_msg.value
+    room.name.value = "=cmd|calc"
+    room._act(room.vote_button, room.vote_msg, room.vote)
+    assert "formulas" in room.vote_msg.value
+    room.name.value = "lena"  # already spent all 5 dots in the example
+    assert "<b class=\"jt-dots-left\">0</b>" in room.budget.value
+    room._act(room.vote_button, room.vote_msg, room.vote)
+    assert "jt-msg-error" in room.vote_msg.value and "0 of 5 dots left" in room.vote_msg.value
+    room._act(room.add_pain_button, room.pain_msg, room.add_pain_point)
+    assert "must not be blank" in room.pain_msg.value
+    room._act(room.add_idea_button, room.idea_msg, room.add_idea)
+    assert "must not be blank" in room.idea_msg.value
+
+
+def test_participant_text_is_escaped(luggage: Path) -> None:
+    room = ParticipantRoom(luggage)
+    room.name.value = "<b>Lou</b>"
+    assert "&lt;b&gt;Lou&lt;/b&gt;" in room.budget.value
+    assert "<b>Lou" not in room.budget.value
+    assert message_html(PAYLOAD, "error").count("<img") == 0
+    assert "&lt;script&gt;" in budget_html(1, 5, "<script>")
+
+
+def test_stage_filter_and_refresh_show_other_participants_items(luggage: Path) -> None:
+    room = ParticipantRoom(luggage)
+    labels = [label for label, _ in room.vote_item.options]
+    assert labels and all(label.startswith(("Pain · ", "Idea · ")) for label in labels)
+    pid = jt.add_pain_point(luggage, persona="*", touchpoint="instagram-post",
+                            description="Nobody answers comments", severity=2, frequency=3)
+    assert pid not in {v for _, v in room.vote_item.options}
+    room.reload()
+    assert pid in {v for _, v in room.vote_item.options}
+    room.stage.value = "delivery"
+    assert pid not in {v for _, v in room.vote_item.options}
+    room.all_stages.value = True
+    assert pid in {v for _, v in room.vote_item.options}
+
+
+def test_facilitator_view_escapes_participant_markup(luggage: Path) -> None:
+    meta = luggage / "workshop.yml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace(
+        "title: Online luggage store — purchase journey", 'title: "Bags & <i>more</i>"'),
+        encoding="utf-8")
+    jt.add_pain_point(luggage, persona="*", touchpoint="cart", description=PAYLOAD,
+                      severity=5, frequency=5)
+    jt.add_opportunity(luggage, title="<script>alert('idea')</script>", description=PAYLOAD)
+    jt.add_vote(luggage, voter="<em>Eve</em>", item="cart-error")
+    view = FacilitatorView(luggage, heatmap=lambda ws: None)
+    html = html_of(view)
+    assert unescaped_markup(html) == []
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in view.pains.value
+    assert "&lt;script&gt;alert(&#x27;idea&#x27;)&lt;/script&gt;" in view.ideas.value
+    assert "Bags &amp; &lt;i&gt;more&lt;/i&gt;" in view.header.value
+    assert "jt-heatmap" in view.heatmap_table.value
+
+
+def test_facilitator_refreshes_only_on_change(luggage: Path) -> None:
+    view = FacilitatorView(luggage, heatmap=lambda ws: None)
+    first = view.refreshes
+    assert view.refresh() is False
+    jt.add_vote(luggage, voter="zed", item="no-pink")
+    assert view.refresh() is True
+    assert view.refreshes == first + 1
+    dots = int(jt.load(luggage).votes["votes"].sum())
+    assert f'data-what="dots spent" style="font-size:2em;font-weight:bold">{dots}<' in view.totals.value
+
+
+def test_facilitator_polls_in_background(luggage: Path) -> None:
+    import time
+
+    view = FacilitatorView(luggage, interval=0.1, heatmap=lambda ws: None).start()
+    try:
+        jt.add_pain_point(luggage, persona="*", touchpoint="cart",
+                          description="Polled pain", severity=5, frequency=5)
+        deadline = time.monotonic() + 10
+        while "Polled pain" not in view.pains.value and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "Polled pain" in view.pains.value
+    finally:
+        view.stop()
+
+
+def test_facilitator_heatmap_image_and_fallbacks(luggage: Path) -> None:
+    png = b"\x89PNG\r\n\x1a\nfake"
+    view = FacilitatorView(luggage, heatmap=lambda ws: png)
+    assert view.heatmap_image.value == png and view.heatmap_table.value == ""
+    assert view.heatmap_image.layout.display is None
+
+    def broken(ws: jt.Workshop) -> bytes:
+        raise RuntimeError("no fonts")
+
+    view = FacilitatorView(luggage, heatmap=broken)
+    assert "heatmap unavailable: no fonts" in view.status.value
+    assert "jt-heatmap" in view.heatmap_table.value
+    assert "Top 10 pain points" in view.pains.value  # the rest still renders
+
+
+def test_default_heatmap_uses_charts_or_falls_back(luggage: Path) -> None:
+    view = FacilitatorView(luggage)
+    try:
+        import journeytools.charts  # noqa: F401
+    except Exception:
+        assert "jt-heatmap" in view.heatmap_table.value
+    else:
+        assert view.heatmap_image.value[:4] == b"\x89PNG" or "jt-heatmap" in view.heatmap_table.value
+
+
+def test_room_folder_from_environment(luggage: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(data.ROOM_DIR_ENV, raising=False)
+    with pytest.raises(ValueError, match=data.ROOM_DIR_ENV):
+        participant_room()
+    monkeypatch.setenv(data.ROOM_DIR_ENV, str(luggage))
+    assert participant_room().folder == luggage.resolve()
+
+
+def test_folder_being_saved_keeps_last_good_view(luggage: Path) -> None:
+    view = FacilitatorView(luggage, heatmap=lambda ws: None)
+    good = view.pains.value
+    (luggage / "votes.csv").write_text("voter,item\nann,not-an-item\n", encoding="utf-8")
+    assert view.refresh() is False
+    assert view.pains.value == good
+    assert "could not read the folder" in view.status.value
