@@ -101,7 +101,8 @@ def run_tool(file: Path, out: Path) -> None:
     ws = out / "shop"
     shutil.copytree(WORKSHOP, ws)
     (ws / "mapping.yml").write_text(MAPPING)
-    result = compute_evidence(ws, file, ws / "mapping.yml", memory_limit=os.environ.get("JT_MEM"))
+    kw = {"memory_limit": os.environ["JT_MEM"]} if os.environ.get("JT_MEM") else {}
+    result = compute_evidence(ws, file, ws / "mapping.yml", **kw)
     write_evidence(result)
     shutil.copy(ws / "evidence" / "funnel.csv", out / "funnel_tool.csv")
 

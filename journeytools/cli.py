@@ -13,7 +13,9 @@ from .errors import ConflictError, JourneyToolsError, Problem, ValidationError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Customer journey maps as plain files: validate, score, report, export.")
-out = Console(highlight=False, soft_wrap=True)
+# Piped output (CI logs, files) gets a fixed, wide layout instead of rich's 80 columns.
+_WIDTH = None if sys.stdout.isatty() else 140
+out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 STATE = {"debug": False}
 

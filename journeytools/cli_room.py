@@ -19,7 +19,8 @@ def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve(
         folder: Path = typer.Argument(..., help="Workshop folder."),
-        port: int = typer.Option(8866, "--port", "-p", help="Port to listen on (0: any free port)."),
+        port: int = typer.Option(8866, "--port", "-p",
+                                 help="Port to listen on (0: any free port)."),
         host: str = typer.Option("127.0.0.1", "--host",
                                  help="Address to listen on; 0.0.0.0 lets other laptops and "
                                       "phones on the network join."),

@@ -86,7 +86,7 @@ def parse(text: str, file: str) -> tuple[RawTable | None, list[Problem]]:
         for record in reader:
             if header is None:
                 header = record
-            elif any(cell != "" for cell in record):
+            elif any(record):  # skip blank lines and rows of empty cells
                 rows.append(record)
                 lines.append(start)
             start = reader.line_num + 1

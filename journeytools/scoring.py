@@ -24,6 +24,11 @@ def _col(frame: pd.DataFrame, name: str, default: Any) -> pd.Series:
     return pd.Series([default] * len(frame), index=frame.index, dtype=object if isinstance(default, str) else None)
 
 
+def _obj(values: list) -> pd.Series:
+    # Object dtype keeps Python strings: later lookups and loops stay fast.
+    return pd.Series(values, dtype=object)
+
+
 def split_list(value: object) -> list[str]:
     """Items of a ``;``-separated cell (``channels``, ``addresses``), stripped, blanks dropped."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
@@ -69,24 +74,25 @@ def pain_table(ws: Workshop, persona: str | None = None) -> pd.DataFrame:
     if not len(pp):
         return pd.DataFrame({c: pd.Series(dtype=float if c in ("weight", "weighted_pain") else object)
                              for c in cols})
-    weights = persona_weights(ws)
-    total = float(weights.sum())
+    weights = persona_weights(ws).to_dict()
+    total = float(sum(weights.values()))
+    votes = vote_counts(ws).to_dict()
+    tp_stage = touchpoint_stage(ws).to_dict()
+    ids, personas, tps = _texts(pp, "id"), _texts(pp, "persona"), _texts(pp, "touchpoint")
+    severity, frequency = _numbers(pp, "severity"), _numbers(pp, "frequency")
+    weight = np.array([total if p == "*" else weights.get(p, 1.0) for p in personas], dtype=float)
+    n_votes = np.array([votes.get(i, 0) for i in ids], dtype="int64")
+    pain_score = (severity * frequency).astype("int64")
     out = pd.DataFrame({
-        "id": pp["id"].astype(str).to_numpy(),
-        "persona": pp["persona"].astype(str).to_numpy(),
-        "touchpoint": pp["touchpoint"].astype(str).to_numpy(),
-        "description": pp["description"].astype(str).to_numpy(),
-        "severity": pp["severity"].astype("int64").to_numpy(),
-        "frequency": pp["frequency"].astype("int64").to_numpy(),
-        "evidence": _col(pp, "evidence", "").fillna("").astype(str).to_numpy(),
-        "source": _col(pp, "source", "").fillna("").astype(str).replace("", "assumption").to_numpy(),
+        "id": _obj(ids), "persona": _obj(personas), "touchpoint": _obj(tps),
+        "stage": _obj([tp_stage.get(t, "") for t in tps]),
+        "description": _obj(_texts(pp, "description")),
+        "severity": severity.astype("int64"), "frequency": frequency.astype("int64"),
+        "pain_score": pain_score, "weight": weight, "votes": n_votes,
+        "weighted_pain": pain_score * weight + n_votes,
+        "evidence": _obj(_texts(pp, "evidence")),
+        "source": _obj([s or "assumption" for s in _texts(pp, "source")]),
     })
-    out["stage"] = out["touchpoint"].map(touchpoint_stage(ws)).fillna("")
-    out["pain_score"] = out["severity"] * out["frequency"]
-    out["weight"] = np.where(out["persona"] == "*", total,
-                             out["persona"].map(weights).fillna(1.0).to_numpy()).astype(float)
-    out["votes"] = out["id"].map(vote_counts(ws)).fillna(0).astype("int64")
-    out["weighted_pain"] = out["pain_score"] * out["weight"] + out["votes"]
     if persona is not None:
         out = out[(out["persona"] == persona) | (out["persona"] == "*")]
     out = out.sort_values(["weighted_pain", "id"], ascending=[False, True], kind="mergesort")
@@ -94,9 +100,10 @@ def pain_table(ws: Workshop, persona: str | None = None) -> pd.DataFrame:
     return out[cols].reset_index(drop=True)
 
 
-def stage_pain(ws: Workshop, persona: str | None = None) -> pd.DataFrame:
+def stage_pain(ws: Workshop, persona: str | None = None,
+               pains: pd.DataFrame | None = None) -> pd.DataFrame:
     """Weighted pain per stage in journey order (0 where none)."""
-    pains = pain_table(ws, persona)
+    pains = pain_table(ws, persona) if pains is None else pains
     sums = pains.groupby("stage")["weighted_pain"].sum() if len(pains) else pd.Series(dtype=float)
     stages = ws.stages
     return pd.DataFrame({
@@ -159,15 +166,24 @@ def emotion_curve(ws: Workshop, persona: str) -> pd.DataFrame:
     return j
 
 
-def _missing(row: pd.Series) -> list[str]:
-    return [f for f in RICE_FIELDS if pd.isna(row.get(f, np.nan))]
-
-
 def _median(values: pd.Series) -> float:
     return float(np.median(values.to_numpy(dtype=float))) if len(values) else float("nan")
 
 
-def opportunity_table(ws: Workshop, persona: str | None = None) -> pd.DataFrame:
+def _numbers(frame: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _texts(frame: pd.DataFrame, name: str) -> list[str]:
+    if name not in frame.columns:
+        return [""] * len(frame)
+    return ["" if v is None or v != v else str(v) for v in frame[name].tolist()]
+
+
+def opportunity_table(ws: Workshop, persona: str | None = None,
+                      pains: pd.DataFrame | None = None) -> pd.DataFrame:
     """Opportunities with RICE, ICE, pain relieved, votes, quadrant and rank.
 
     Unscored opportunities (missing any RICE field) get ``rank`` NA and ``missing`` fields;
@@ -175,47 +191,43 @@ def opportunity_table(ws: Workshop, persona: str | None = None) -> pd.DataFrame:
     address that persona's pain points (or ``*`` ones) are kept.
     """
     op = ws.opportunities
-    pains = pain_table(ws)
-    relief = pd.Series(pains["weighted_pain"].to_numpy(), index=pains["id"].to_numpy(), dtype=float)
-    pain_stage = pd.Series(pains["stage"].to_numpy(), index=pains["id"].to_numpy())
+    pains = pain_table(ws) if pains is None else pains
+    relief = dict(zip(pains["id"].tolist(), pains["weighted_pain"].tolist()))
+    pain_stage = dict(zip(pains["id"].tolist(), pains["stage"].tolist()))
     order_of = stage_order(ws)
-    votes = vote_counts(ws)
-    rows = []
-    for _, r in op.iterrows():
-        addresses = split_list(r.get("addresses", ""))
-        stage = str(r.get("stage", "") or "")
-        if not stage and addresses:
+    votes = vote_counts(ws).to_dict()
+    ids = _texts(op, "id")
+    addresses = [split_list(v) for v in _texts(op, "addresses")]
+    stages = _texts(op, "stage")
+    for i, (stage, refs) in enumerate(zip(stages, addresses)):
+        if not stage and refs:
             by_stage: dict[str, float] = {}
-            for a in addresses:
-                if a in pain_stage.index:
+            for a in refs:
+                if a in pain_stage:
                     by_stage[pain_stage[a]] = by_stage.get(pain_stage[a], 0.0) + float(relief[a])
             if by_stage:
-                stage = min(by_stage, key=lambda s: (-by_stage[s], order_of.get(s, 1 << 30)))
-        rows.append({
-            "id": str(r["id"]), "title": str(r["title"]),
-            "description": str(r.get("description", "") or ""),
-            "addresses": addresses, "stage": stage,
-            **{f: float(r[f]) if f in op.columns and pd.notna(r[f]) else np.nan
-               for f in (*RICE_FIELDS, "ease")},
-            "owner": str(r.get("owner", "") or ""), "status": str(r.get("status", "") or ""),
-            "kind": str(r.get("kind", "") or ""),
-            "pain_relieved": float(sum(relief.get(a, 0.0) for a in addresses)),
-            "votes": int(votes.get(str(r["id"]), 0)),
-        })
-    cols = ["id", "title", "description", "addresses", "stage", *RICE_FIELDS, "ease", "owner",
-            "status", "kind", "pain_relieved", "votes"]
-    out = pd.DataFrame(rows, columns=cols)
-    for f in (*RICE_FIELDS, "ease", "pain_relieved"):
-        out[f] = out[f].astype(float)
-    out["votes"] = out["votes"].astype("int64")
-    out["missing"] = [_missing(r) for _, r in out.iterrows()]
-    out["scored"] = out["missing"].map(len) == 0
-    out["rice"] = np.where(out["scored"], out["reach"] * out["impact"] * out["confidence"] / out["effort"], np.nan)
+                stages[i] = min(by_stage, key=lambda s: (-by_stage[s], order_of.get(s, 1 << 30)))
+    out = pd.DataFrame({
+        "id": _obj(ids), "title": _obj(_texts(op, "title")),
+        "description": _obj(_texts(op, "description")), "addresses": _obj(addresses),
+        "stage": _obj(stages),
+        **{f: _numbers(op, f) for f in (*RICE_FIELDS, "ease")},
+        "owner": _obj(_texts(op, "owner")), "status": _obj(_texts(op, "status")),
+        "kind": _obj(_texts(op, "kind")),
+        "pain_relieved": [float(sum(relief.get(a, 0.0) for a in refs)) for refs in addresses],
+        "votes": np.array([int(votes.get(i, 0)) for i in ids], dtype="int64"),
+    })
+    present = np.column_stack([~np.isnan(out[f].to_numpy()) for f in RICE_FIELDS]) \
+        if len(out) else np.zeros((0, len(RICE_FIELDS)), dtype=bool)
+    out["missing"] = [[f for f, ok in zip(RICE_FIELDS, row) if not ok] for row in present]
+    out["scored"] = present.all(axis=1) if len(out) else np.zeros(0, dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["rice"] = np.where(out["scored"], out["reach"] * out["impact"] * out["confidence"] / out["effort"], np.nan)
     out["ice"] = out["impact"] * out["confidence"] * out["ease"]
     out["value"] = out["reach"] * out["impact"] * out["confidence"]
     out["quadrant"] = quadrants(out)
     if persona is not None:
-        mine = set(pain_table(ws, persona)["id"])
+        mine = set(pain_table(ws, persona)["id"].tolist())
         out = out[[bool(set(a) & mine) for a in out["addresses"]]]
     scored = out[out["scored"]].sort_values(["rice", "votes", "id"], ascending=[False, False, True],
                                             kind="mergesort")
@@ -254,47 +266,51 @@ class Gap:
     message: str
 
 
-def gaps(ws: Workshop, persona: str | None = None) -> list[Gap]:
+def gaps(ws: Workshop, persona: str | None = None, pains: pd.DataFrame | None = None) -> list[Gap]:
     """Gaps across channels and stages, in a stable order."""
     out: list[Gap] = []
     tp = ws.touchpoints
-    staged = set(tp["stage"]) if len(tp) else set()
+    staged = set(_texts(tp, "stage"))
     names = {s.id: s.name for s in ws.stages}
     for s in ws.stages:
         if s.id not in staged:
             out.append(Gap("stage_without_touchpoint", s.id, f"stage '{s.name}' has no touchpoint"))
-    personas = ws.personas if persona is None else ws.personas[ws.personas["id"] == persona]
-    tp_stage = touchpoint_stage(ws)
-    served = {c.strip().lower() for c in _col(tp, "channel", "").fillna("").astype(str) if c.strip()}
-    for _, p in personas.iterrows():
-        pid = str(p["id"])
-        steps = ws.steps[ws.steps["persona"] == pid] if len(ws.steps) else ws.steps
-        visited = set(steps["touchpoint"].map(tp_stage).dropna()) if len(steps) else set()
-        if len(steps):
+    tp_stage = dict(zip(_texts(tp, "id"), _texts(tp, "stage")))
+    served = {c.strip().lower() for c in _texts(tp, "channel") if c.strip()}
+    steps = ws.steps
+    visited: dict[str, set[str]] = {}
+    for pid, tid in zip(_texts(steps, "persona"), _texts(steps, "touchpoint")):
+        visited.setdefault(pid, set()).add(tp_stage.get(tid, ""))
+    people = ws.personas
+    for pid, name, channels in zip(_texts(people, "id"), _texts(people, "name"), _texts(people, "channels")):
+        if persona is not None and pid != persona:
+            continue
+        if pid in visited:
             for s in ws.stages:
-                if s.id not in visited:
-                    out.append(Gap("persona_skips_stage", pid,
-                                   f"{p['name']} has no step in stage '{s.name}'"))
-        for ch in split_list(p.get("channels", "")):
+                if s.id not in visited[pid]:
+                    out.append(Gap("persona_skips_stage", pid, f"{name} has no step in stage '{s.name}'"))
+        for ch in split_list(channels):
             if ch.lower() not in served:
                 out.append(Gap("channel_not_served", pid,
-                               f"{p['name']} uses {ch}, but no touchpoint is on that channel"))
-    for _, t in tp.iterrows():
-        if not str(t.get("owner", "") or "").strip():
-            out.append(Gap("touchpoint_without_owner", str(t["id"]),
-                           f"touchpoint '{t['name']}' ({names.get(t['stage'], t['stage'])}) has no owner"))
+                               f"{name} uses {ch}, but no touchpoint is on that channel"))
+    for tid, tname, stage, owner in zip(_texts(tp, "id"), _texts(tp, "name"), _texts(tp, "stage"),
+                                        _texts(tp, "owner")):
+        if not owner.strip():
+            out.append(Gap("touchpoint_without_owner", tid,
+                           f"touchpoint '{tname}' ({names.get(stage, stage)}) has no owner"))
     opps = ws.opportunities
-    addressed = {a for v in _col(opps, "addresses", "").fillna("") for a in split_list(v)}
-    pains = pain_table(ws, persona)
-    for _, r in pains.iterrows():
-        if r["pain_score"] >= HIGH_PAIN_SCORE and r["id"] not in addressed:
-            out.append(Gap("unaddressed_pain", r["id"],
-                           f"pain point '{r['id']}' (pain score {r['pain_score']}) has no opportunity addressing it"))
+    addressed = {a for v in _texts(opps, "addresses") for a in split_list(v)}
+    pains = pain_table(ws, persona) if pains is None else pains
+    unaddressed = np.array([i not in addressed for i in pains["id"].tolist()], dtype=bool)
+    high = pains[(pains["pain_score"].to_numpy() >= HIGH_PAIN_SCORE) & unaddressed]
+    for pid, score_ in zip(high["id"].tolist(), high["pain_score"].tolist()):
+        out.append(Gap("unaddressed_pain", pid,
+                       f"pain point '{pid}' (pain score {score_}) has no opportunity addressing it"))
     if persona is None:
-        for _, o in opps.iterrows():
-            if not split_list(o.get("addresses", "")):
-                out.append(Gap("opportunity_addresses_nothing", str(o["id"]),
-                               f"opportunity '{o['title']}' addresses no pain point"))
+        for oid, title, refs in zip(_texts(opps, "id"), _texts(opps, "title"), _texts(opps, "addresses")):
+            if not split_list(refs):
+                out.append(Gap("opportunity_addresses_nothing", oid,
+                               f"opportunity '{title}' addresses no pain point"))
     return out
 
 
@@ -348,5 +364,7 @@ def _num(x: float) -> float | None:
 
 def score(ws: Workshop, persona: str | None = None) -> Scores:
     """All scores of a workshop (or of one persona's view of it)."""
-    return Scores(pain_table(ws, persona), stage_pain(ws, persona),
-                  opportunity_table(ws, persona), gaps(ws, persona))
+    everyone = pain_table(ws)
+    mine = everyone if persona is None else pain_table(ws, persona)
+    return Scores(mine, stage_pain(ws, persona, mine),
+                  opportunity_table(ws, persona, everyone), gaps(ws, persona, mine))

@@ -22,10 +22,14 @@ def _lines(lines: Lines, table: str, n: int) -> Sequence[int]:
 
 def _check_refs(file: str, column: str, values: Iterable[str], line_nos: Sequence[int],
                 known: set[str], what: str, allow: Iterable[str] = ()) -> list[Problem]:
-    ok = known | set(allow)
+    ok = known | set(allow) | {""}
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    bad = (~series.isin(ok)).to_numpy()
+    if not bad.any():
+        return []
     out = []
-    for value, line in zip(values, line_nos):
-        if value and value not in ok:
+    for value, line, is_bad in zip(series.tolist(), line_nos, bad):
+        if is_bad and value:
             hint = ", ".join(sorted(known)[:8]) + (", …" if len(known) > 8 else "")
             out.append(Problem(file, line, column, quote(value),
                                f"unknown {what} {quote(value)}; expected one of: {hint or '(none defined)'}"))
@@ -41,10 +45,11 @@ def cross_check(ws: Workshop, lines: Lines, broken: Iterable[str] = ()) -> list[
     problems: list[Problem] = []
     broken = set(broken)
     stage_ids = {s.id for s in stages_of(ws.meta)}
-    persona_ids = set(ws.personas["id"]) if "id" in ws.personas else set()
-    tp_ids = set(ws.touchpoints["id"]) if "id" in ws.touchpoints else set()
-    pain_ids = set(ws.pain_points["id"]) if "id" in ws.pain_points else set()
-    opp_ids = set(ws.opportunities["id"]) if "id" in ws.opportunities else set()
+    def ids(frame: pd.DataFrame) -> set[str]:
+        return set(frame["id"].tolist()) if "id" in frame else set()
+
+    persona_ids, tp_ids = ids(ws.personas), ids(ws.touchpoints)
+    pain_ids, opp_ids = ids(ws.pain_points), ids(ws.opportunities)
 
     source = {"stage": "workshop", "persona": "personas", "touchpoint": "touchpoints",
               "pain point or opportunity": "pain_points"}
@@ -69,7 +74,7 @@ def cross_check(ws: Workshop, lines: Lines, broken: Iterable[str] = ()) -> list[
 
     opps = ws.opportunities
     if "addresses" in opps.columns and len(opps) and "pain_points" not in broken:
-        for value, line in zip(opps["addresses"], _lines(lines, "opportunities", len(opps))):
+        for value, line in zip(opps["addresses"].tolist(), _lines(lines, "opportunities", len(opps))):
             for ref in filter(None, str(value).split(";")):
                 if ref not in pain_ids:
                     problems.append(Problem("opportunities.csv", line, "addresses", quote(ref),
@@ -98,20 +103,20 @@ def warnings_for(ws: Workshop, lines: Lines, today: dt.date | None = None) -> li
         out.append(Problem("personas.csv", None, None, None,
                            "no personas yet: a journey map needs at least one", "warning"))
     steps, tps, pains = ws.steps, ws.touchpoints, ws.pain_points
-    walked = set(steps["persona"]) if len(steps) else set()
-    for pid, line in zip(ws.personas["id"], _lines(lines, "personas", len(ws.personas))):
+    walked = set(steps["persona"].tolist()) if len(steps) else set()
+    for pid, line in zip(ws.personas["id"].tolist(), _lines(lines, "personas", len(ws.personas))):
         if pid not in walked:
             out.append(Problem("personas.csv", line, "id", quote(pid),
                                f"persona {quote(pid)} has no steps in steps.csv yet", "warning"))
-    visited = set(steps["touchpoint"]) if len(steps) else set()
-    for tid, line in zip(tps["id"], _lines(lines, "touchpoints", len(tps))):
+    visited = set(steps["touchpoint"].tolist()) if len(steps) else set()
+    for tid, line in zip(tps["id"].tolist(), _lines(lines, "touchpoints", len(tps))):
         if tid not in visited:
             out.append(Problem("touchpoints.csv", line, "id", quote(tid),
                                f"touchpoint {quote(tid)} is not visited by any persona", "warning"))
     if len(pains):
-        evidence = pains["evidence"] if "evidence" in pains else pd.Series([""] * len(pains))
-        for pid, ev, line in zip(pains["id"], evidence, _lines(lines, "pain_points", len(pains))):
-            if not str(ev).strip():
+        evidence = pains["evidence"].tolist() if "evidence" in pains else [""] * len(pains)
+        for pid, ev, line in zip(pains["id"].tolist(), evidence, _lines(lines, "pain_points", len(pains))):
+            if not ev or not str(ev).strip():
                 out.append(Problem("pain_points.csv", line, "evidence", quote(pid),
                                    f"pain point {quote(pid)} has no evidence: is it an assumption?",
                                    "warning"))

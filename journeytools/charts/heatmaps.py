@@ -74,7 +74,7 @@ def pain_heatmap(ws: Workshop) -> Figure:
     nr, nc = m.shape
     with theme.context():
         col_w = 1.15 if nc <= 10 else 0.9
-        row_h = 0.36
+        row_h = 0.42
         width = max(7.5, col_w * nc + 3.6)
         height = max(3.2, row_h * (nr + 1) + 2.3)
         fig = new_figure(theme, width, height, layout="constrained")
@@ -113,7 +113,7 @@ def pain_heatmap(ws: Workshop) -> Figure:
         ax.set_yticklabels([_persona_label(ws, p, weights) for p in m.index], fontsize=8.5)
         ax.tick_params(axis="x", labelbottom=False, labeltop=True)
         ax.set_xticks(range(nc))
-        ax.set_xticklabels(_stage_labels(ws, col_w, 8.5), fontsize=8.5)
+        ax.set_xticklabels(_stage_labels(ws, (width - 3.4) / nc, 8.5), fontsize=8.5)
         # totals row = scoring.stage_pain
         sp = scoring.stage_pain(ws)
         totals = sp["pain"].to_numpy(float)
@@ -164,9 +164,9 @@ def _one_decimal(v: float) -> str:
 
 
 def _persona_label(ws: Workshop, pid: str, weights: pd.Series) -> str:
-    name = "\n".join(wrap(ws.persona_name(pid), 130, 8.5, max_lines=1))
     w = float(weights.get(pid, 1.0))
-    return f"{name}  ×{fmt_number(w)}" if w != 1.0 else name
+    name = ws.persona_name(pid) + (f"  ×{fmt_number(w)}" if w != 1.0 else "")
+    return "\n".join(wrap(name, 165, 8.5, max_lines=2))
 
 
 NO_CHANNEL = "(no channel)"
@@ -267,7 +267,7 @@ def channel_coverage(ws: Workshop) -> Figure:
             if ch in unserved:
                 t.set_color("#B34700")
         ax.set_xticks(range(nc))
-        stage_labels = _stage_labels(ws, col_w, 8.5)
+        stage_labels = _stage_labels(ws, (width - 4.0) / nc, 8.5)
         ax.set_xticklabels([lab + ("\n(no touchpoint)" if sid in gap_stages else "")
                             for lab, sid in zip(stage_labels, m.columns)], fontsize=8.5)
         for t, sid in zip(ax.get_xticklabels(), m.columns):

@@ -22,7 +22,7 @@ from matplotlib.patches import Circle, FancyBboxPatch, Rectangle
 from .. import scoring
 from ..workshop import Workshop
 from ._draw import draw_faces
-from ._text import clean, fmt_number, shorten, wrap
+from ._text import clean, fmt_number, shorten, text_width, wrap
 from .theme import EMOTION_LABELS, Theme, new_figure, text_on, theme_for, tint
 
 # Geometry (inches) and type sizes (points).
@@ -316,7 +316,7 @@ class _JourneyMap:
             x = self.col_x(i)
             box = FancyBboxPatch((x, y), self.cw, h, boxstyle="round,pad=0,rounding_size=0.06",
                                  fc=th.accent, ec="none", gid=f"stage:{s.id}")
-            ax.add_patch(box)
+            ax.add_artist(box)
             ax.text(x + PAD, y + PAD, "\n".join(name), fontsize=STAGE, weight="bold", color=fg,
                     va="top", linespacing=LINE - 0.1, gid=f"stage-name:{s.id}")
             if goal:
@@ -328,16 +328,19 @@ class _JourneyMap:
 
     def _lane_label(self, name: str, y: float, h: float) -> None:
         ax = self.ax
-        ax.add_patch(Rectangle((MARGIN - 0.05, y), self.width - 2 * MARGIN + 0.1, h,
+        ax.add_artist(Rectangle((MARGIN - 0.05, y), self.width - 2 * MARGIN + 0.1, h,
                                fc=self.theme.lane, ec="none", zorder=0))
         ax.text(MARGIN, y + PAD, name, fontsize=10, weight="bold", va="top", gid=f"lane:{name}")
 
     def _lane(self, cells: list[list[Card]], y: float, h: float, lane: str) -> None:
         for i, cards in enumerate(cells):
             x = self.col_x(i)
-            self.ax.add_patch(Rectangle((x, y), self.cw, h, fc="#FFFFFF", ec="#E6E6E6", lw=0.6,
+            self.ax.add_artist(Rectangle((x, y), self.cw, h, fc="#FFFFFF", ec="#E6E6E6", lw=0.6,
                                         zorder=0.5))
             cy = y + PAD
+            if not cards and lane == "Doing" and len(self.steps):
+                self.ax.text(x + self.cw / 2, y + h / 2, "no step in this stage", ha="center",
+                             va="center", fontsize=SMALL, style="italic", color=self.theme.muted)
             for card in cards:
                 self._card(card, x + PAD, cy, self.cw - 2 * PAD)
                 cy += card.height() + CARD_GAP
@@ -345,15 +348,15 @@ class _JourneyMap:
     def _card(self, c: Card, x: float, y: float, w: float) -> None:
         ax, th = self.ax, self.theme
         h = c.height()
-        ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0,rounding_size=0.04",
+        ax.add_artist(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0,rounding_size=0.04",
                                     fc=c.face, ec=c.edge, lw=0.7, zorder=1, gid=c.gid or None))
         tx = x + CARD_PAD
         if c.stripe:
-            ax.add_patch(Rectangle((x, y + 0.02), 0.045, h - 0.04, fc=c.stripe, ec="none", zorder=1.5))
+            ax.add_artist(Rectangle((x, y + 0.02), 0.045, h - 0.04, fc=c.stripe, ec="none", zorder=1.5))
             tx += 0.03
         if c.badge:
             r = 0.085
-            ax.add_patch(Circle((x + CARD_PAD + r, y + CARD_PAD + r), r, fc="#3A3A3A", ec="none",
+            ax.add_artist(Circle((x + CARD_PAD + r, y + CARD_PAD + r), r, fc="#3A3A3A", ec="none",
                                 zorder=2))
             ax.text(x + CARD_PAD + r, y + CARD_PAD + r, c.badge, fontsize=6 if len(c.badge) < 3 else 4.8,
                     color="#FFFFFF", ha="center", va="center_baseline", weight="bold", zorder=3)
@@ -362,20 +365,21 @@ class _JourneyMap:
         ty = y + CARD_PAD
         if c.head:
             ax.text(tx, ty, "\n".join(c.head), fontsize=HEAD, weight="bold", color=fg, va="top",
-                    linespacing=LINE, zorder=3)
+                    linespacing=LINE, zorder=3, gid=f"{c.gid}:head" if c.gid else None)
             ty += _text_h(len(c.head), HEAD)
         if c.body:
             ax.text(tx, ty, "\n".join(c.body), fontsize=BODY, style=c.body_style, weight=c.body_weight,
-                    color=fg, va="top", linespacing=LINE, zorder=3)
+                    color=fg, va="top", linespacing=LINE, zorder=3, gid=f"{c.gid}:body" if c.gid else None)
             ty += _text_h(len(c.body), BODY)
         if c.chip:
             chip = shorten(c.chip, 24)
-            cw = (len(chip) * SMALL * 0.62 + 8) / 72.0
-            ax.add_patch(FancyBboxPatch((tx, ty + 0.03), cw, _lh(SMALL) + 0.02,
+            cw = (text_width(chip, SMALL) + 8) / 72.0
+            ax.add_artist(FancyBboxPatch((tx, ty + 0.03), cw, _lh(SMALL) + 0.02,
                                         boxstyle="round,pad=0,rounding_size=0.05", fc=c.chip_color,
                                         ec="none", zorder=2))
             ax.text(tx + cw / 2, ty + 0.04 + _lh(SMALL) / 2, chip, fontsize=SMALL, ha="center",
-                    va="center", color=text_on(c.chip_color), zorder=3)
+                    va="center", color=text_on(c.chip_color), zorder=3,
+                    gid=f"{c.gid}:chip" if c.gid else None)
 
     def emotion_y(self, top: float, e: float) -> float:
         lo, hi = top + PAD + 0.22, top + CURVE_H - 0.26
@@ -384,7 +388,7 @@ class _JourneyMap:
     def _feeling(self, y: float, h: float, feel: dict[int, tuple[float, list[str]]]) -> None:
         ax, th = self.ax, self.theme
         x0, x1 = self.col_x(0), self.col_x(max(self.n - 1, 0)) + self.cw
-        ax.add_patch(Rectangle((x0, y), x1 - x0, h, fc="#FFFFFF", ec="#E6E6E6", lw=0.6, zorder=0.5))
+        ax.add_artist(Rectangle((x0, y), x1 - x0, h, fc="#FFFFFF", ec="#E6E6E6", lw=0.6, zorder=0.5))
         for i in range(1, self.n):
             xs = self.col_x(i) - GAP / 2
             ax.plot([xs, xs], [y, y + h], color="#E6E6E6", lw=0.8, zorder=0.6)
@@ -432,7 +436,7 @@ class _JourneyMap:
         ax.text(x, y + 0.1, "Opportunities", fontsize=SMALL + 0.5, va="center", weight="bold")
         x += 0.95
         for q in (*scoring.QUADRANTS, ""):
-            ax.add_patch(Rectangle((x, y + 0.04), 0.12, 0.12, fc=th.quadrant_color(q), ec="none"))
+            ax.add_artist(Rectangle((x, y + 0.04), 0.12, 0.12, fc=th.quadrant_color(q), ec="none"))
             label = q or "unscored"
             ax.text(x + 0.17, y + 0.1, label, fontsize=SMALL, va="center")
             x += 0.3 + len(label) * SMALL * 0.6 / 72

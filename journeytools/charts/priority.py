@@ -108,7 +108,7 @@ def priority_matrix(ws: Workshop, persona: str | None = None) -> Figure:
         if handles:
             leg = ax.legend(handles=handles, title="pain relieved", loc="upper left",
                             bbox_to_anchor=(1.01, 1.0), fontsize=8, title_fontsize=8,
-                            labelspacing=1.3, borderpad=0.8, handletextpad=1.2)
+                            labelspacing=2.4, borderpad=1.0, handletextpad=1.4)
             leg.set_gid("size-legend")
         if me == me and mv == mv:
             names.append(ax.annotate(f"median effort {fmt_number(me)}", (me, ymax), xytext=(3, -3),

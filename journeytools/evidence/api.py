@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from .suggest import possible_pain_points
 from .survey import SurveyResult, assumed_vs_measured, read_survey
 
 DEFAULT_MAPPING = Path("evidence") / "mapping.yml"
+DEFAULT_MEMORY = "1GB"  # DuckDB spills to a temporary folder beyond this: bounded memory
 COUNTS = ("step", "users", "drop_off", "users_to_next", "responses", "issue_events",
           "issue_users", "touchpoint_users")
 ROUND = {"conversion": 4, "drop_off_rate": 4, "conversion_to_next": 4, "issue_rate": 4,
@@ -88,13 +90,15 @@ def _csv(frame: pd.DataFrame) -> bytes:
 def compute_evidence(workshop_dir: str | os.PathLike, events: str | os.PathLike | None = None,
                      mapping: str | os.PathLike | None = None, *, segment: str | None = None,
                      min_users: int | None = None, survey: str | os.PathLike | None = None,
-                     keep_comments: bool | None = None, memory_limit: str | None = None,
+                     keep_comments: bool | None = None, memory_limit: str | None = DEFAULT_MEMORY,
                      threads: int | None = None) -> EvidenceResult:
     """Funnel, stages, issues, survey, KPIs and suggestions for a workshop; writes nothing.
 
     ``events`` and ``survey`` default to the paths in the mapping (relative to it);
     ``mapping`` defaults to ``<workshop>/evidence/mapping.yml``. ``segment``, ``min_users``
-    and ``keep_comments`` override the mapping. Raises ``ValidationError`` (file, line,
+    and ``keep_comments`` override the mapping. DuckDB works within ``memory_limit``
+    (default 1GB; ``None`` = DuckDB's default of 80 % of RAM), spilling to the system's
+    temporary folder beyond it, with ``threads`` threads (default: all cores). Raises ``ValidationError`` (file, line,
     column, value) for bad input.
     """
     from ..folder import load
@@ -120,6 +124,8 @@ def compute_evidence(workshop_dir: str | os.PathLike, events: str | os.PathLike 
         con.execute("SET preserve_insertion_order=false")
         if memory_limit:
             con.execute(f"SET memory_limit='{memory_limit}'")
+            spill = Path(tempfile.gettempdir()) / "journeytools-duckdb"
+            con.execute(f"SET temp_directory='{str(spill).replace(chr(39), chr(39) * 2)}'")
         if threads:
             con.execute(f"SET threads={int(threads)}")
         source = open_events(con, path, m)

@@ -1,11 +1,11 @@
-"""What the room's pickers offer, read from a loaded workshop (pure: no widgets, no I/O but stat)."""
+"""What the room's pickers offer, read from a loaded workshop (no widgets; no I/O but stat)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from ..schema import LOCK_FILE, TABLES, WORKSHOP_FILE
+from ..schema import TABLES, WORKSHOP_FILE
 from ..scoring import opportunity_table, pain_table
 from ..validate import dots_spent
 from ..workshop import Workshop
@@ -37,8 +37,6 @@ def folder_signature(folder: Path) -> tuple:
     """A cheap fingerprint of the folder's files (name, size, mtime) to notice changes."""
     sig = []
     for name in [WORKSHOP_FILE, *(t.file for t in TABLES.values())]:
-        if name == LOCK_FILE:
-            continue
         try:
             st = (folder / name).stat()
         except OSError:
@@ -110,7 +108,8 @@ def clean_name(text: str) -> str:
     if len(name) > MAX_NAME:
         raise ValueError(f"keep your name under {MAX_NAME} characters")
     if name[0] in "=+-@":
-        raise ValueError("a name cannot start with = + - or @ (spreadsheets read those as formulas)")
+        raise ValueError("a name cannot start with = + - or @ "
+                         "(spreadsheets read those as formulas)")
     return name
 
 

@@ -1,4 +1,4 @@
-"""The facilitator's screen: live totals, the pain heatmap and the rankings, re-read every few seconds.
+"""The facilitator's screen: live totals, pain heatmap and rankings, re-read every few seconds.
 
 A background thread looks at the folder's files (size and modification time) every
 ``interval`` seconds and re-renders only when something changed, so a quiet room costs nothing.
@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import sys
 import threading
 from pathlib import Path
 from typing import Any, Callable
@@ -40,8 +41,9 @@ def heatmap_png(ws: Workshop) -> bytes | None:
         fig.savefig(buf, format="png", dpi=96, bbox_inches="tight")
         return buf.getvalue()
     finally:
-        import matplotlib.pyplot as plt
-        plt.close(fig)
+        pyplot = sys.modules.get("matplotlib.pyplot")  # close it if pyplot made it
+        if pyplot is not None:
+            pyplot.close(fig)
 
 
 class FacilitatorView:
@@ -73,9 +75,9 @@ class FacilitatorView:
         self.heatmap_table = w.HTML()
         self.pains = w.HTML()
         self.ideas = w.HTML()
-        self.live = w.Checkbox(value=True, description=f"refresh every {self.interval:g} s",
+        self.live = w.Checkbox(value=False, description=f"refresh every {self.interval:g} s",
                                indent=False)
-        self.refresh_button = w.Button(description="Refresh now", icon="refresh")
+        self.refresh_button = w.Button(description="Refresh now")
         self.refresh_button.on_click(lambda _: self.refresh(force=True))
         self.live.observe(self._on_live, names="value")
         for cls, widget in [("jt-fac-totals", self.totals), ("jt-fac-pains", self.pains),
@@ -153,6 +155,7 @@ class FacilitatorView:
             self._thread = threading.Thread(target=self._loop, name="journeytools-room-poll",
                                             daemon=True)
             self._thread.start()
+        self.live.value = True
         return self
 
     def stop(self) -> None:
@@ -161,6 +164,7 @@ class FacilitatorView:
         if self._thread is not None:
             self._thread.join(timeout=self.interval + 5)
         self._thread = None
+        self.live.value = False
 
     def _on_live(self, change: dict) -> None:
         if change["new"]:

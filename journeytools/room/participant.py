@@ -50,8 +50,8 @@ class ParticipantRoom:
         self.stage = _labelled("jt-stage", w.Dropdown(options=stages, value=first,
                                                       description="Stage", style=_LABEL_STYLE,
                                                       layout=_WIDE))
-        self.refresh_button = _labelled("jt-refresh", w.Button(description="Refresh",
-                                                               icon="refresh"))
+        self.refresh_button = _labelled("jt-refresh", w.Button(
+            description="Refresh", tooltip="Show what others added"))
 
         # pain point
         self.touchpoint = _labelled("jt-touchpoint", w.Dropdown(
@@ -70,7 +70,7 @@ class ParticipantRoom:
             options=[(v, k) for k, v in data.FREQUENCY_LABELS.items()], value=3,
             description="How often", style=_LABEL_STYLE, layout=_WIDE))
         self.add_pain_button = _labelled("jt-add-pain", w.Button(
-            description="Add pain point", button_style="danger", icon="plus"))
+            description="Add pain point", button_style="danger"))
         self.pain_msg = w.HTML()
 
         # opportunity idea
@@ -87,7 +87,7 @@ class ParticipantRoom:
             options=[(label, value) for value, label in data.IMPACT_LABELS], value="",
             description="Impact", style=_LABEL_STYLE, layout=_WIDE))
         self.add_idea_button = _labelled("jt-add-idea", w.Button(
-            description="Add idea", button_style="success", icon="lightbulb-o"))
+            description="Add idea", button_style="success"))
         self.idea_msg = w.HTML()
 
         # dot voting
@@ -101,7 +101,7 @@ class ParticipantRoom:
             value=1, min=1, max=max(ws.dots_per_voter, 1), description="Dots", style=_LABEL_STYLE,
             layout=w.Layout(width="14em")))
         self.vote_button = _labelled("jt-vote", w.Button(
-            description="Spend dots", button_style="primary", icon="circle"))
+            description="Spend dots", button_style="primary"))
         self.vote_msg = w.HTML()
 
         self.stage.observe(self._on_stage, names="value")

@@ -108,7 +108,8 @@ def _cell(value: object, align: str = "left") -> str:
 
 def _table(cls: str, caption: str, head: list[str], rows: list[str], empty: str) -> str:
     if not rows:
-        return f'<div class="{cls}"><b>{esc(caption)}</b><p style="color:#777">{esc(empty)}</p></div>'
+        return (f'<div class="{cls}"><b>{esc(caption)}</b>'
+                f'<p style="color:#777">{esc(empty)}</p></div>')
     th = "".join(f'<th style="padding:3px 8px;text-align:left;border-bottom:1px solid #ccc">'
                  f'{esc(h)}</th>' for h in head)
     return (f'<table class="{cls}" style="border-collapse:collapse;width:100%">'
@@ -146,8 +147,8 @@ def idea_ranking_html(ws: Workshop, top: int = 10) -> str:
         rows.append(f'<tr data-id="{esc(r.id)}">' + _cell(rank, "right") + _cell(r.title)
                     + _cell(stages.get(r.stage, r.stage)) + _cell(r.votes, "right")
                     + _cell(rice, "right") + _cell(r.quadrant) + "</tr>")
-    return _table("jt-idea-ranking", "Opportunities", ["#", "idea", "stage", "dots", "RICE", "quadrant"],
-                  rows, "No ideas yet.")
+    return _table("jt-idea-ranking", "Opportunities",
+                  ["#", "idea", "stage", "dots", "RICE", "quadrant"], rows, "No ideas yet.")
 
 
 def heatmap_table_html(ws: Workshop) -> str:
@@ -170,5 +171,6 @@ def heatmap_table_html(ws: Workshop) -> str:
             for v in vals)
         body.append(f'<tr><th style="padding:3px 8px;text-align:left">{esc(name)}</th>{cells}</tr>')
     return ('<table class="jt-heatmap" style="border-collapse:collapse">'
-            '<caption style="text-align:left;font-weight:bold">Pain heatmap (persona × stage)</caption>'
+            '<caption style="text-align:left;font-weight:bold">'
+            'Pain heatmap (persona × stage)</caption>'
             f"<thead><tr><th></th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")

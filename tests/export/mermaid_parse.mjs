@@ -9,6 +9,7 @@
 // Each result is a JSON line {"file", "index", "ok", "type", "error", "journey"}; for journey
 // diagrams "journey" holds what the parser understood (title, sections, tasks with score and
 // people), with Mermaid entity codes (#58;) decoded, so callers can check no text was lost.
+// A journey task without a numeric score counts as a failure (Mermaid parses it, then draws NaN).
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { JSDOM } from "jsdom";
@@ -47,6 +48,9 @@ async function check(diagram) {
           people: t.people.map(decode),
         })),
       };
+      // The grammar accepts "Task: high: Me"; the score is then NaN and renders as garbage.
+      const bad = out.journey.tasks.find((t) => !Number.isFinite(t.score));
+      if (bad) return { ok: false, error: `task ${JSON.stringify(bad.task)} has no numeric score` };
     }
     return out;
   } catch (err) {

@@ -54,9 +54,12 @@ def wait_listening(proc: subprocess.Popen, port: int, log: Path, timeout: float 
     pytest.fail(f"serve did not listen on {port}:\n{log.read_text(errors='replace')}")
 
 
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)  # the command stops Voilà and its kernels itself
+def stop(procs: list[subprocess.Popen]) -> None:
+    """Ctrl-C each command (it stops Voilà and its kernels itself), all at once, then wait."""
+    for proc in procs:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+    for proc in procs:
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -82,8 +85,7 @@ def rooms(luggage: Path, tmp_path: Path) -> Iterator[tuple[int, int]]:
             wait_listening(proc, port, log)
         yield ports[0], ports[1]
     finally:
-        for proc, _, _ in procs:
-            stop(proc)
+        stop([proc for proc, _, _ in procs])
     for proc, port, log in procs:
         text = log.read_text(errors="replace")
         assert f"http://127.0.0.1:{port}/" in text, text  # the address to share was printed

@@ -136,7 +136,10 @@ def test_facilitator_refreshes_only_on_change(luggage: Path) -> None:
 def test_facilitator_polls_in_background(luggage: Path) -> None:
     import time
 
-    view = FacilitatorView(luggage, interval=0.1, heatmap=lambda ws: None).start()
+    view = FacilitatorView(luggage, interval=0.1, heatmap=lambda ws: None)
+    assert view.live.value is False
+    view.start()
+    assert view.live.value is True
     try:
         jt.add_pain_point(luggage, persona="*", touchpoint="cart",
                           description="Polled pain", severity=5, frequency=5)
@@ -144,6 +147,8 @@ def test_facilitator_polls_in_background(luggage: Path) -> None:
         while "Polled pain" not in view.pains.value and time.monotonic() < deadline:
             time.sleep(0.05)
         assert "Polled pain" in view.pains.value
+        view.live.value = False  # the facilitator unticks "refresh"
+        assert view._thread is None
     finally:
         view.stop()
 

@@ -231,7 +231,7 @@ def test_scope_form_will_not_drop_a_stage_in_use(luggage: Path) -> None:
 def test_pain_point_form(luggage: Path) -> None:
     before = snapshot(luggage)
     form = jtw.PainPointForm(luggage)
-    form.description.value = ""
+    form.description.value = "  "
     assert "describe what goes wrong" in text_of(form.notes["description"].value)
     assert form.save() is False and snapshot(luggage) == before
     form.severity.value = 6  # a slider cannot leave the 1–5 scale
@@ -263,7 +263,7 @@ def test_opportunity_form(holiday: Path) -> None:
     form.impact.value = 2.0
     form.owner.value = "E-commerce"
     assert form.save()
-    op = jt.load(holiday).opportunities.set_index("id").loc["family-room-filter"]
+    op = jt.load(holiday).opportunities.set_index("id").loc[form.added[0]]
     assert (op["addresses"], op["impact"], op["status"]) == ("family-room-filters", 2.0, "idea")
 
 
@@ -287,16 +287,16 @@ def test_dot_voting_checks_name_and_budget(luggage: Path) -> None:
     board.item.value = "missed-delivery"
     assert board.vote() is False
     assert "enter your name" in text_of(board.voter_note.value)
-    board.voter.value = "Sara"  # voters match case-insensitively: sara spent 3 of 5
-    assert "2 of 5 dots left" in text_of(board.voter_note.value)
-    board.votes.value = 3
-    assert "only 2 dots left" in text_of(board.votes_note.value)
-    assert board.vote() is False
+    board.voter.value = "Sara"  # voters match case-insensitively: sara spent 4 of 5
+    assert "1 of 5 dots left" in text_of(board.voter_note.value)
     board.votes.value = 2
+    assert "only 1 dot left" in text_of(board.votes_note.value)
+    assert board.vote() is False
+    board.votes.value = 1
     assert board.vote()
     votes = jt.load(luggage).votes
     last = votes.iloc[-1]
-    assert (last["voter"], last["item"], int(last["votes"])) == ("Sara", "missed-delivery", 2)
+    assert (last["voter"], last["item"], int(last["votes"])) == ("Sara", "missed-delivery", 1)
     assert "0 of 5 dots left" in text_of(board.voter_note.value)
     board.votes.value = 1
     assert board.vote() is False

@@ -1,0 +1,443 @@
+"""Charts: what is drawn equals the scores, texts fit, empty and huge maps render, output is
+byte-for-byte reproducible."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+import journeytools as jt
+from journeytools import scoring
+from journeytools.charts import (Theme, alt_text, channel_coverage, compare_states, emotion_curves,
+                                 funnel, journey_map, opportunity_ranking, pain_heatmap,
+                                 priority_matrix, save_figure, theme_for)
+from journeytools.charts._text import ELLIPSIS, shorten, wrap
+from journeytools.charts.export import figure_bytes
+from journeytools.charts.heatmaps import pain_matrix
+from journeytools.charts.theme import EMOTION_COLORS, OKABE_ITO, QUADRANT_COLORS
+
+LOW_DPI = 40  # enough to run every draw step, cheap
+
+
+# -- helpers ---------------------------------------------------------------------------------
+def draw(fig: Figure) -> Figure:
+    """Run every draw step (layouts are measured at the figure's own dpi, so keep it)."""
+    fig.canvas.draw()
+    return fig
+
+
+def texts(fig: Figure) -> list[Text]:
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
+
+
+def by_gid(fig: Figure, prefix: str) -> list:
+    return [a for a in fig.findobj(lambda a: str(a.get_gid() or "").startswith(prefix))]
+
+
+def cards(fig: Figure, prefix: str) -> list:
+    """Card patches 'prefix:<id>' (their texts have a further ':body' / ':head' / ':chip')."""
+    return [a for a in by_gid(fig, prefix + ":") if a.get_gid().count(":") == 1]
+
+
+def one(fig: Figure, gid: str):
+    found = [a for a in fig.findobj(lambda a: a.get_gid() == gid)]
+    assert len(found) == 1, (gid, found)
+    return found[0]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def synthetic(n_stages: int = 20, n_personas: int = 50, steps_per_stage: int = 1,
+              long_text: str | None = None) -> jt.Workshop:
+    """An in-memory workshop: every persona visits every stage; pains and opportunities spread."""
+    stages = [{"id": f"s{i:02d}", "name": f"Stage number {i} with a longish name",
+               "goal": "A goal that needs a couple of lines to say properly in the header"}
+              for i in range(n_stages)]
+    channels = ["web", "app", "store", "phone", "email", "social", "chat"]
+    tps = pd.DataFrame([{"id": f"t{i:02d}-{k}", "stage": s["id"], "name": f"Touchpoint {i}.{k}",
+                         "channel": channels[(i + k) % len(channels)], "owner": "Team"}
+                        for i, s in enumerate(stages) for k in range(max(steps_per_stage, 1))])
+    personas = pd.DataFrame([{"id": f"p{j:02d}", "name": f"Persona {j}", "weight": 1 + (j % 3) * 0.5,
+                              "channels": "web;app;fax"} for j in range(n_personas)])
+    rows = []
+    for j in range(n_personas):
+        for i, tp in enumerate(tps["id"]):
+            rows.append({"persona": f"p{j:02d}", "touchpoint": tp, "order": i + 1,
+                         "action": long_text or f"Does thing {i}", "thought": f"Thinks {i}",
+                         "emotion": 1 + (i * 7 + j) % 5, "feeling": "Mixed feelings"})
+    steps = pd.DataFrame(rows)
+    pains = pd.DataFrame([{"id": f"pain-{i}", "persona": "*" if i % 4 == 0 else f"p{i % n_personas:02d}",
+                           "touchpoint": tps["id"].iloc[i % len(tps)],
+                           "description": long_text or f"Pain {i}", "severity": 1 + i % 5,
+                           "frequency": 1 + (i * 3) % 5} for i in range(min(60, 3 * n_stages))])
+    opps = pd.DataFrame([{"id": f"opp-{i}", "title": f"Opportunity {i}",
+                          "addresses": f"pain-{i};pain-{(i + 1) % len(pains)}", "reach": 100 * (i + 1),
+                          "impact": [0.25, 0.5, 1, 2, 3][i % 5], "confidence": 0.5 + (i % 5) / 10,
+                          "effort": 0.5 + (i % 7) / 2} for i in range(30)])
+    meta = {"title": "Synthetic", "stages": stages,
+            "branding": {"company": "Synth", "primary_color": "#3949AB"}}
+    return jt.Workshop(meta, {"personas": personas, "touchpoints": tps, "steps": steps,
+                              "pain_points": pains, "opportunities": opps})
+
+
+def empty_workshop() -> jt.Workshop:
+    return jt.Workshop({"title": "Empty", "stages": [{"id": "only", "name": "Only stage"}]}, {})
+
+
+@pytest.fixture(scope="module")
+def lug() -> jt.Workshop:
+    return jt.load(Path(__file__).resolve().parents[2] / "workshops" / "luggage-store")
+
+
+# -- theme and text --------------------------------------------------------------------------
+def test_theme_takes_brand_colour_and_colour_blind_palette(lug):
+    th = theme_for(lug)
+    assert th.accent == lug.branding["primary_color"] == "#C2185B"
+    assert th.palette == OKABE_ITO and th.font_family == "DejaVu Sans"
+    bad = lug.copy()
+    bad.meta["branding"] = {"primary_color": "pink"}
+    assert theme_for(bad).accent == Theme().accent
+
+
+def test_shorten_and_wrap():
+    assert shorten("x" * 200, 50).endswith(ELLIPSIS) and len(shorten("x" * 200, 50)) == 50
+    assert shorten("a short text", 50) == "a short text"
+    lines = wrap("word " * 80, 100, 8, max_lines=3)
+    assert len(lines) == 3 and lines[-1].endswith(ELLIPSIS)
+
+
+# -- journey map -----------------------------------------------------------------------------
+def test_journey_map_draws_every_stage_step_pain_and_opportunity(lug):
+    fig = draw(journey_map(lug, "mia"))
+    stages = by_gid(fig, "stage:")
+    assert [p.get_gid() for p in stages] == [f"stage:{s}" for s in lug.stage_ids]
+    names = [flat(t.get_text()) for t in by_gid(fig, "stage-name:")]
+    assert names == [s.name for s in lug.stages]
+    j = scoring.journey(lug, "mia")
+    assert len(cards(fig, "doing")) == len(j)
+    assert len([a for a in by_gid(fig, "doing:") if str(a.get_gid()).endswith(":body")]) == len(j)
+    tp_texts = [flat(one(fig, f"touchpoint:{k}:body").get_text()) for k in range(1, len(j) + 1)]
+    assert tp_texts == j["touchpoint_name"].tolist()
+    chips = [one(fig, f"touchpoint:{k}:chip").get_text() for k in range(1, len(j) + 1)]
+    assert chips == j["channel"].tolist()
+    # stage columns line up: each step's card lies in its stage's header column
+    xs = {s: one(fig, f"stage:{s}").get_x() for s in lug.stage_ids}
+    for k, st in enumerate(j["stage"], start=1):
+        card = one(fig, f"doing:{k}")
+        assert xs[st] <= card.get_x() < xs[st] + one(fig, f"stage:{st}").get_width()
+    # pain cards: the persona's pain points, labelled with their weighted pain, darker = worse
+    pains = scoring.pain_table(lug, "mia")
+    pcards = {a.get_gid()[5:]: a for a in cards(fig, "pain")}
+    assert set(pcards) == set(pains["id"])
+    for r in pains.itertuples():
+        head = flat(one(fig, f"pain:{r.id}:head").get_text())
+        assert head.startswith(f"Pain {r.weighted_pain:g}".replace(".0 ", " "))
+    lum = [np.mean(pcards[i].get_facecolor()[:3]) for i in pains["id"]]  # worst first
+    assert lum == sorted(lum)
+    opps = scoring.opportunity_table(lug, "mia")
+    ocards = {a.get_gid()[12:] for a in cards(fig, "opportunity")}
+    assert ocards == set(opps["id"])
+    for r in opps[opps["scored"]].itertuples():
+        assert r.quadrant in one(fig, f"opportunity:{r.id}:head").get_text()
+
+
+def test_journey_map_emotion_faces_follow_the_curve(lug):
+    fig = journey_map(lug, "mia")
+    curve = scoring.emotion_curve(lug, "mia")
+    faces = one(fig, "emotion")
+    y = faces.get_offsets()[:, 1]
+    assert len(y) == len(curve)
+    slope, icpt = np.polyfit(curve["emotion"].astype(float), y, 1)
+    assert slope < 0  # y grows downwards: happier is higher on the page
+    assert np.allclose(y, slope * curve["emotion"].astype(float) + icpt)
+    colors = [to_hex(c).upper() for c in faces.get_facecolors()]
+    assert colors == [EMOTION_COLORS[int(e) - 1] for e in curve["emotion"]]
+    rings = one(fig, "moments-of-truth").get_offsets()
+    assert len(rings) == int(curve["moment_of_truth"].sum())
+    assert "Add to cart" in alt_text(fig) and "Mia" in alt_text(fig)
+
+
+def test_journey_map_truncates_long_text_and_keeps_it_inside_cards(lug):
+    ws = lug.copy()
+    st = ws.steps.copy()
+    st.loc[st["persona"] == "mia", "action"] = "Supercalifragilistic " + "very long words " * 40
+    ws.steps = st
+    fig = draw(journey_map(ws, "mia", max_chars=60))
+    renderer = fig.canvas.get_renderer()
+    bodies = [a for a in by_gid(fig, "doing:") if str(a.get_gid()).endswith(":body")]
+    assert bodies
+    for body in bodies:
+        text = flat(body.get_text())
+        assert text.endswith(ELLIPSIS) and len(text) <= 60
+        card = one(fig, body.get_gid()[: -len(":body")])
+        outer = card.get_window_extent(renderer)
+        inner = body.get_window_extent(renderer)
+        assert outer.x0 - 1 <= inner.x0 and inner.x1 <= outer.x1 + 1, body.get_gid()
+        assert outer.y0 - 1 <= inner.y0 and inner.y1 <= outer.y1 + 1, body.get_gid()
+    # nothing drawn outside the figure
+    fb = fig.bbox
+    for t in texts(fig):
+        bb = t.get_window_extent(renderer)
+        assert fb.x0 - 1 <= bb.x0 and bb.x1 <= fb.x1 + 1 and fb.y0 - 1 <= bb.y0 and bb.y1 <= fb.y1 + 1
+
+
+def test_journey_map_scales_to_20_stages_and_8_steps_per_stage():
+    small, big = synthetic(3, 2, 1), synthetic(20, 2, 8)
+    f_small, f_big = journey_map(small, "p00"), journey_map(big, "p00")
+    assert len(by_gid(f_big, "stage:")) == 20
+    assert f_big.get_figwidth() > 5 * f_small.get_figwidth() / 2
+    assert len(cards(f_big, "doing")) == 160
+    t = time.perf_counter()
+    figure_bytes(f_big, "png", dpi=LOW_DPI)
+    assert time.perf_counter() - t < 20
+
+
+def test_journey_map_of_persona_without_steps_or_unknown(lug):
+    ws = lug.copy()
+    ws.steps = ws.steps[ws.steps["persona"] != "greta"]
+    fig = draw(journey_map(ws, "greta"))
+    assert "No steps" in one(fig, "empty-note").get_text()
+    assert len(by_gid(fig, "stage:")) == len(ws.stages)
+    fig = draw(journey_map(ws, "nobody"))
+    assert "Unknown persona" in one(fig, "empty-note").get_text()
+
+
+# -- emotion curves --------------------------------------------------------------------------
+def test_emotion_curves_plot_the_scores_and_label_moments_of_truth(lug):
+    fig = draw(emotion_curves(lug))
+    for pid in lug.personas["id"]:
+        curve = scoring.emotion_curve(lug, pid)
+        line = one(fig, f"curve:{pid}")
+        assert list(line.get_ydata()) == curve["emotion"].astype(float).tolist()
+        # each point sits inside its stage's band
+        idx = {s: i for i, s in enumerate(lug.stage_ids)}
+        assert [int(x) for x in line.get_xdata()] == [idx[s] for s in curve["stage"]]
+    labels = {flat(a.get_text()) for a in by_gid(fig, "mot-label:")}
+    mots = pd.concat([scoring.emotion_curve(lug, p) for p in lug.personas["id"]])
+    mots = mots[mots["moment_of_truth"]]
+    assert labels == set(mots["touchpoint_name"])
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [s.name for s in lug.stages]
+
+
+def test_emotion_curve_single_persona_and_no_emotions(lug):
+    fig = draw(emotion_curves(lug, "mia"))
+    assert "Mia" in fig.axes[0].get_title(loc="left")
+    ws = lug.copy()
+    st = ws.steps.copy()
+    st["emotion"] = pd.array([None] * len(st), dtype="Int64")
+    ws.steps = st
+    fig = draw(emotion_curves(ws, ["mia", "andy"]))
+    assert "No emotions" in one(fig, "empty-note").get_text()
+
+
+def test_compare_states_shows_both_curves_and_stage_change(lug):
+    fut = lug.copy()
+    st = fut.steps.copy()
+    st["emotion"] = (st["emotion"] + 1).clip(upper=5)
+    fut.steps = st
+    fig = draw(compare_states(lug, fut, "mia"))
+    cur, new = one(fig, "curve:current"), one(fig, "curve:future")
+    assert list(cur.get_ydata()) == scoring.emotion_curve(lug, "mia")["emotion"].astype(float).tolist()
+    assert list(new.get_ydata()) == scoring.emotion_curve(fut, "mia")["emotion"].astype(float).tolist()
+    deltas = fig._jt_deltas.set_index("stage")
+    for sid in lug.stage_ids:
+        d = deltas.loc[sid, "delta"]
+        if pd.notna(d):
+            assert one(fig, f"delta:{sid}").get_text() == (f"Δ {d:+.1f}" if abs(d) >= 0.05 else "Δ 0")
+    assert (deltas["delta"].dropna() >= 0).all() and (deltas["delta"].dropna() > 0).any()
+
+
+# -- heatmaps --------------------------------------------------------------------------------
+def test_pain_heatmap_cells_equal_weighted_pain_and_columns_sum_to_stage_pain(lug):
+    fig = draw(pain_heatmap(lug))
+    m = pain_matrix(lug)
+    assert np.allclose(m.sum(axis=0).to_numpy(), scoring.stage_pain(lug)["pain"].to_numpy())
+    # a persona's own pain point counts fully; '*' pain is shared by weight
+    w = scoring.persona_weights(lug)
+    pains = scoring.pain_table(lug)
+    own = pains[(pains["persona"] == "mia") & (pains["stage"] == "purchase")]["weighted_pain"].sum()
+    star = pains[(pains["persona"] == "*") & (pains["stage"] == "purchase")]
+    shared = (star["weighted_pain"] * w["mia"] / w.sum()).sum()
+    assert m.loc["mia", "purchase"] == pytest.approx(own + shared)
+    img = fig.axes[0].images[0].get_array()
+    assert np.allclose(np.ma.filled(img, 0.0), m.to_numpy())
+    for p in m.index:
+        for s in m.columns:
+            t = one(fig, f"cell:{p}:{s}").get_text()
+            v = m.loc[p, s]
+            assert (float(t.replace(",", "")) == pytest.approx(v, abs=0.05)) if v > 0 else t == "–"
+    tick = [flat(t.get_text()) for t in fig.axes[0].get_yticklabels()]
+    assert [x.split(" ×")[0] for x in tick] == [lug.persona_name(p) for p in m.index]
+    hot = scoring.hottest_stage(lug)
+    assert hot in alt_text(fig).lower() or dict((s.id, s.name) for s in lug.stages)[hot] in alt_text(fig)
+
+
+def test_channel_coverage_counts_touchpoints_and_highlights_gaps():
+    ws = synthetic(4, 2, 2)
+    tp = ws.touchpoints
+    ws.touchpoints = tp[tp["stage"] != "s02"].reset_index(drop=True)
+    ws.steps = ws.steps[ws.steps["touchpoint"].isin(ws.touchpoints["id"])]
+    ws.pain_points = ws.pain_points[ws.pain_points["touchpoint"].isin(ws.touchpoints["id"])]
+    fig = draw(channel_coverage(ws))
+    m = fig._jt_data
+    assert int(m.to_numpy().sum()) == len(ws.touchpoints)
+    drawn = sum(int(t.get_text()) for t in by_gid(fig, "cell:"))
+    assert drawn == len(ws.touchpoints)
+    assert [a.get_gid() for a in by_gid(fig, "gap-stage:")] == ["gap-stage:s02"]
+    assert "gap-channel:fax" in {a.get_gid() for a in by_gid(fig, "gap-channel:")}
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert any("fax — not served" in flat(x) for x in labels)
+
+
+# -- priorities ------------------------------------------------------------------------------
+@pytest.mark.parametrize("persona", [None, "mia", "andy"])
+def test_priority_matrix_points_and_colours_match_scoring(lug, persona):
+    fig = draw(priority_matrix(lug, persona))
+    opps = scoring.opportunity_table(lug, persona)
+    scored = opps[opps["scored"]]
+    sc = one(fig, "opportunities")
+    assert np.allclose(sc.get_offsets(), scored[["effort", "value"]].to_numpy(float))
+    colors = [to_hex(c[:3]).upper() for c in sc.get_facecolors()]
+    assert colors == [QUADRANT_COLORS[q] for q in scored["quadrant"]]
+    # split lines at the map's medians
+    mv, me = scoring.medians(scoring.opportunity_table(lug))
+    assert one(fig, "median-effort").get_xdata()[0] == pytest.approx(me)
+    assert one(fig, "median-value").get_ydata()[0] == pytest.approx(mv)
+    # each point on the right side of the lines for its quadrant
+    for r in scored.itertuples():
+        high_v, high_e = r.value >= mv, r.effort >= me
+        assert r.quadrant == {(True, False): "quick win", (True, True): "big bet",
+                              (False, False): "fill-in", (False, True): "money pit"}[(high_v, high_e)]
+    assert {a.get_text() for a in by_gid(fig, "quadrant:")} == {q.upper() for q in scoring.QUADRANTS}
+    # sizes grow with pain relieved
+    order = np.argsort(scored["pain_relieved"].to_numpy(), kind="stable")
+    assert np.all(np.diff(sc.get_sizes()[order]) >= 0)
+    # labels: one per point, none overlapping
+    renderer = fig.canvas.get_renderer()
+    labels = by_gid(fig, "label:")
+    assert {a.get_gid()[6:] for a in labels} == set(scored["id"])
+    boxes = [Text.get_window_extent(a, renderer) for a in labels]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b)
+    unscored = opps[~opps["scored"]]
+    if len(unscored):
+        assert any("Unscored" in t.get_text() for t in fig.texts)
+
+
+def test_opportunity_ranking_bars_are_rice_in_rank_order(lug):
+    fig = draw(opportunity_ranking(lug, top=5))
+    opps = scoring.opportunity_table(lug)
+    top = opps[opps["scored"]].head(5)
+    bars = by_gid(fig, "bar:")
+    assert [b.get_gid()[4:] for b in bars] == top["id"].tolist()
+    assert np.allclose([b.get_width() for b in bars], top["rice"].to_numpy())
+    ticks = [flat(t.get_text()) for t in fig.axes[0].get_yticklabels()]
+    assert ticks == [f"#{r.rank} {r.title}" for r in top.itertuples()]
+    assert [b.get_facecolor()[:3] for b in bars] == [
+        pytest.approx(tuple(int(QUADRANT_COLORS[q][i:i + 2], 16) / 255 for i in (1, 3, 5)))
+        for q in top["quadrant"]]
+
+
+# -- funnel ----------------------------------------------------------------------------------
+def test_funnel_bars_and_drop_off():
+    frame = pd.DataFrame({"touchpoint": ["a", "b", "c"], "users": [1000, 600, 540]})
+    fig = draw(funnel(frame))
+    bars = by_gid(fig, "bar:")
+    assert [b.get_height() for b in bars] == [1000, 600, 540]
+    assert [one(fig, f"drop:{i}").get_text() for i in (1, 2)] == ["−400", "−60"]
+    assert [one(fig, f"conversion:{i}").get_text() for i in (1, 2)] == ["→ 60%", "→ 90%"]
+    seg = pd.concat([frame.assign(segment="ios"), frame.assign(segment="web", users=[10, 5, 1])])
+    fig = draw(funnel(seg))
+    assert len(fig.axes) == 2 and [a.get_title() for a in fig.axes] == ["ios", "web"]
+    draw(funnel(pd.DataFrame()))
+
+
+# -- robustness, determinism, export ---------------------------------------------------------
+ALL = [
+    lambda ws, p: journey_map(ws, p),
+    lambda ws, p: emotion_curves(ws),
+    lambda ws, p: emotion_curves(ws, p),
+    lambda ws, p: compare_states(ws, ws, p),
+    lambda ws, p: pain_heatmap(ws),
+    lambda ws, p: channel_coverage(ws),
+    lambda ws, p: priority_matrix(ws),
+    lambda ws, p: priority_matrix(ws, p),
+    lambda ws, p: opportunity_ranking(ws, p),
+]
+
+
+def test_empty_workshop_renders_every_chart():
+    ws = empty_workshop()
+    for make in ALL:
+        fig = make(ws, "nobody")
+        figure_bytes(fig, "png", dpi=LOW_DPI)
+        assert alt_text(fig)
+
+
+def test_workshop_without_opportunities_or_pains(lug):
+    ws = lug.copy()
+    ws.opportunities = ws.opportunities.iloc[0:0]
+    ws.pain_points = ws.pain_points.iloc[0:0]
+    ws.votes = ws.votes.iloc[0:0]
+    for make in ALL:
+        figure_bytes(make(ws, "mia"), "png", dpi=LOW_DPI)
+
+
+def test_every_chart_renders_for_examples_and_starters(example, starter):
+    for folder in (example, starter):
+        ws = jt.load(folder)
+        pid = str(ws.personas["id"].iloc[0])
+        for make in ALL:
+            fig = make(ws, pid)
+            fig.canvas.draw()
+            assert alt_text(fig)
+
+
+def test_large_synthetic_workshop_renders_in_reasonable_time():
+    ws = synthetic(20, 50, 1)
+    t = time.perf_counter()
+    for fig in (pain_heatmap(ws), emotion_curves(ws), channel_coverage(ws), priority_matrix(ws),
+                opportunity_ranking(ws), journey_map(ws, "p07")):
+        figure_bytes(fig, "png", dpi=LOW_DPI)
+    assert time.perf_counter() - t < 25
+    fig = pain_heatmap(ws)
+    assert fig._jt_data.shape == (50, 20)
+    assert len(by_gid(fig, "cell:")) == 1000
+
+
+def test_output_is_byte_identical(lug, tmp_path):
+    for make in (lambda: journey_map(lug, "andy"), lambda: priority_matrix(lug)):
+        a = save_figure(make(), tmp_path / "a" / "chart")
+        b = save_figure(make(), tmp_path / "b" / "chart")
+        assert [p.suffix for p in a] == [".png", ".svg"]
+        for x, y in zip(a, b):
+            assert x.read_bytes() == y.read_bytes(), x.suffix
+    assert b"Date" not in (tmp_path / "a" / "chart.svg").read_bytes()
+
+
+def test_save_figure_replaces_suffix_and_figures_stay_out_of_pyplot(lug, tmp_path):
+    import matplotlib.pyplot as plt
+
+    fig = opportunity_ranking(lug)
+    files = save_figure(fig, tmp_path / "rank.png", formats=("png",), dpi=LOW_DPI)
+    assert files == [tmp_path / "rank.png"] and files[0].read_bytes()[:4] == b"\x89PNG"
+    assert plt.get_fignums() == []
+
+
+def test_import_journeytools_does_not_import_matplotlib():
+    code = "import sys, journeytools; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
