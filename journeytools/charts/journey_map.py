@@ -22,6 +22,7 @@ from matplotlib.patches import Circle, FancyBboxPatch, Rectangle
 from .. import scoring
 from ..workshop import Workshop
 from ._draw import draw_faces
+from ._scores import opportunities
 from ._text import clean, fmt_number, shorten, text_width, wrap
 from .theme import EMOTION_LABELS, Theme, new_figure, text_on, theme_for, tint
 
@@ -144,7 +145,7 @@ class _JourneyMap:
         all_pains = scoring.pain_table(ws)
         self.pain_max = float(all_pains["weighted_pain"].max()) if len(all_pains) else 1.0
         self.pain_norm = Normalize(0.0, max(self.pain_max, 1.0))
-        self.opps = scoring.opportunity_table(ws, persona)
+        self.opps = opportunities(ws, persona)
         self.known = persona in set(ws.personas["id"].astype(str)) if len(ws.personas) else False
 
     # -- geometry ------------------------------------------------------------------------

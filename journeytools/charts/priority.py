@@ -17,6 +17,7 @@ from matplotlib.patches import Patch, Rectangle
 from .. import scoring
 from ..workshop import Workshop
 from ._draw import empty_axes, place_labels, point_boxes
+from ._scores import opportunities
 from ._text import clean, fmt_number, shorten, wrap
 from .theme import Theme, new_figure, theme_for
 
@@ -61,7 +62,7 @@ def priority_matrix(ws: Workshop, persona: str | None = None) -> Figure:
     """
     theme = theme_for(ws)
     every = scoring.opportunity_table(ws)
-    opps = scoring.opportunity_table(ws, persona) if persona else every
+    opps = opportunities(ws, persona) if persona else every
     mv, me = scoring.medians(every) if len(every) else (float("nan"), float("nan"))
     largest = float(every["pain_relieved"].max()) if len(every) else 0.0
     pts = opps[opps["scored"]].copy() if len(opps) else opps.copy()
@@ -184,7 +185,7 @@ def opportunity_ranking(ws: Workshop, persona: str | None = None, top: int = 10)
     >>> fig = opportunity_ranking(jt.load("workshops/luggage-store"), top=5)   # doctest: +SKIP
     """
     theme = theme_for(ws)
-    opps = scoring.opportunity_table(ws, persona)
+    opps = opportunities(ws, persona)
     scored = opps[opps["scored"]].head(max(int(top), 0)) if len(opps) else opps
     n = len(scored)
     with theme.context():

@@ -51,7 +51,8 @@ def _looks_text(head: bytes) -> bool:
 
 
 def _csv_source(path: Path) -> str:
-    comp = "gzip" if _is_gzip(path.open("rb").read(2), "") else "none"
+    with path.open("rb") as fh:
+        comp = "gzip" if _is_gzip(fh.read(2), "") else "none"
     return (f"read_csv({_lit(path)}, header=true, all_varchar=true, compression='{comp}', "
             "strict_mode=false)")
 
@@ -78,7 +79,8 @@ def detect(path: Path) -> Reader:
     for reader in READERS.values():
         if reader.sniff(head, name):
             if reader.name == "csv.gz":
-                inner = gzip.open(path).read(4096)
+                with gzip.open(path) as gz:
+                    inner = gz.read(4096)
                 if not READERS["csv"].sniff(inner, name):
                     raise _not_events(path, inner, "is gzip-compressed but does not hold CSV text")
             return reader

@@ -4,6 +4,7 @@ imported the heavy libraries, so kernel start and imports overlap with other wor
 from __future__ import annotations
 
 import queue
+import subprocess
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -22,7 +23,12 @@ def start_warm_kernel(kernel_name: str = "python3", preload: str = PRELOAD,
     """Start a kernel and run ``preload`` in it; the caller owns (and shuts down) it."""
     km = KernelManager(kernel_name=kernel_name,
                        client_class="jupyter_client.asynchronous.AsyncKernelClient")
-    km.start_kernel(cwd=cwd) if cwd else km.start_kernel()
+    # The kernel's own stderr (e.g. ipykernel's TCP notice) is noise in a report run; cell
+    # errors still reach the executed notebook through the messaging protocol.
+    kwargs: dict[str, Any] = {"stderr": subprocess.DEVNULL}
+    if cwd:
+        kwargs["cwd"] = cwd
+    km.start_kernel(**kwargs)
     kc = km.blocking_client()
     kc.start_channels()
     try:

@@ -137,7 +137,7 @@ def journey_map(ctx: ReportContext) -> Html:
     steps = journey(ws, pid)
     pains = ctx.scores.pain_points
     opps = ctx.scores.opportunities
-    html = [heading(SECTIONS[1][1], "journey"),
+    html = ['<section class="jt-landscape">', heading(SECTIONS[1][1], "journey"),
             para(f"What {ctx.name} does, thinks and feels at each stage, where it hurts and what "
                  "we could do about it. Read left to right.")]
     html.append(figure(draw(ws, pid), alt=f"Journey map of {ctx.name} across {len(ws.stages)} stages",
@@ -173,6 +173,7 @@ def journey_map(ctx: ReportContext) -> Html:
     head = "".join(f"<th>{esc(c)}</th>" for c in cols)
     body = "".join("<tr>" + r[0] + "".join(f"<td>{c}</td>" for c in r[1:]) + "</tr>" for r in rows)
     html.append(f'<table class="jt-table jt-map"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
+    html.append("</section>")
     return Html("".join(html))
 
 
@@ -221,12 +222,12 @@ def pain_points(ctx: ReportContext) -> Html:
     hottest = ctx.scores.hottest_stage
     if hottest and ctx.scores.stages["pain"].max() > 0:
         html.append(para(f"The hottest stage is {stage_names.get(hottest, hottest)}."))
-    rows = [[str(r.rank), f"<strong>{esc(r.description)}</strong><br><span class=\"jt-small\">{esc(r.id)}</span>",
+    rows = [[str(r.rank), f"{esc(r.description)}<br><span class=\"jt-small\">{esc(r.id)}</span>",
              esc(f"{tp_names.get(r.touchpoint, r.touchpoint)} · {stage_names.get(r.stage, r.stage)}"),
              f"{int(r.severity)} × {int(r.frequency)}", f"{r.weighted_pain:g}", str(int(r.votes)),
              _evidence_cell(r.source, r.evidence)] for r in pains.itertuples()]
     html.append(table(["#", "Pain point", "Where", "Severity × frequency", "Weighted pain", "Votes",
-                       "Evidence"], rows, raw=True))
+                       "Evidence"], rows, cls="jt-table jt-pains", raw=True))
     return Html("".join(html))
 
 
@@ -253,7 +254,7 @@ def opportunities(ctx: ReportContext) -> Html:
                  badge(r.quadrant, r.quadrant.replace(" ", "-")), esc(r.owner), esc(r.status)]
                 for r in scored.itertuples()]
         html.append(table(["#", "Opportunity", "RICE", "ICE", "Pain relieved", "Votes", "Quadrant",
-                           "Owner", "Status"], rows, raw=True))
+                           "Owner", "Status"], rows, cls="jt-table jt-opps", raw=True))
         html.append(figure(priority_matrix(ctx.ws, ctx.persona),
                            alt="Impact/effort matrix: " + "; ".join(
                                f"{r.title}: {r.quadrant}" for r in scored.itertuples())))

@@ -168,39 +168,48 @@ def test_journey_map_emotion_faces_follow_the_curve(lug):
     assert "Add to cart" in alt_text(fig) and "Mia" in alt_text(fig)
 
 
+def assert_cards_hold_their_text(fig: Figure, lane: str = "doing") -> int:
+    """Every card's body text lies inside its card; nothing is drawn off the figure."""
+    renderer = fig.canvas.get_renderer()
+    bodies = [a for a in by_gid(fig, lane + ":") if str(a.get_gid()).endswith(":body")]
+    for body in bodies:
+        outer = one(fig, body.get_gid()[: -len(":body")]).get_window_extent(renderer)
+        inner = body.get_window_extent(renderer)
+        assert outer.x0 - 1 <= inner.x0 and inner.x1 <= outer.x1 + 1, body.get_gid()
+        assert outer.y0 - 1 <= inner.y0 and inner.y1 <= outer.y1 + 1, body.get_gid()
+    fb = fig.bbox
+    for t in texts(fig):
+        bb = t.get_window_extent(renderer)
+        assert fb.x0 - 1 <= bb.x0 and bb.x1 <= fb.x1 + 1 and fb.y0 - 1 <= bb.y0 and bb.y1 <= fb.y1 + 1
+    return len(bodies)
+
+
 def test_journey_map_truncates_long_text_and_keeps_it_inside_cards(lug):
     ws = lug.copy()
     st = ws.steps.copy()
     st.loc[st["persona"] == "mia", "action"] = "Supercalifragilistic " + "very long words " * 40
     ws.steps = st
     fig = draw(journey_map(ws, "mia", max_chars=60))
-    renderer = fig.canvas.get_renderer()
     bodies = [a for a in by_gid(fig, "doing:") if str(a.get_gid()).endswith(":body")]
-    assert bodies
+    assert len(bodies) == len(scoring.journey(ws, "mia"))
     for body in bodies:
         text = flat(body.get_text())
         assert text.endswith(ELLIPSIS) and len(text) <= 60
-        card = one(fig, body.get_gid()[: -len(":body")])
-        outer = card.get_window_extent(renderer)
-        inner = body.get_window_extent(renderer)
-        assert outer.x0 - 1 <= inner.x0 and inner.x1 <= outer.x1 + 1, body.get_gid()
-        assert outer.y0 - 1 <= inner.y0 and inner.y1 <= outer.y1 + 1, body.get_gid()
-    # nothing drawn outside the figure
-    fb = fig.bbox
-    for t in texts(fig):
-        bb = t.get_window_extent(renderer)
-        assert fb.x0 - 1 <= bb.x0 and bb.x1 <= fb.x1 + 1 and fb.y0 - 1 <= bb.y0 and bb.y1 <= fb.y1 + 1
+    assert assert_cards_hold_their_text(fig) == len(bodies)
+    for lane in ("thinking", "touchpoint", "pain", "opportunity"):
+        assert_cards_hold_their_text(fig, lane)
 
 
 def test_journey_map_scales_to_20_stages_and_8_steps_per_stage():
     small, big = synthetic(3, 2, 1), synthetic(20, 2, 8)
     f_small, f_big = journey_map(small, "p00"), journey_map(big, "p00")
-    assert len(by_gid(f_big, "stage:")) == 20
-    assert f_big.get_figwidth() > 5 * f_small.get_figwidth() / 2
-    assert len(cards(f_big, "doing")) == 160
-    t = time.perf_counter()
-    figure_bytes(f_big, "png", dpi=LOW_DPI)
-    assert time.perf_counter() - t < 20
+    assert len(by_gid(f_big, "stage:")) == 20 and len(cards(f_big, "doing")) == 160
+    assert f_big.get_figwidth() > 5 * f_small.get_figwidth()
+    # eight long steps in a stage still fit their column
+    crowded = synthetic(3, 1, 8, long_text="Compares every option twice, " * 6)
+    fig = draw(journey_map(crowded, "p00"))
+    assert assert_cards_hold_their_text(fig) == 24
+    assert_cards_hold_their_text(fig, "pain")
 
 
 def test_journey_map_of_persona_without_steps_or_unknown(lug):
@@ -361,7 +370,7 @@ def test_funnel_bars_and_drop_off():
     assert [one(fig, f"conversion:{i}").get_text() for i in (1, 2)] == ["→ 60%", "→ 90%"]
     seg = pd.concat([frame.assign(segment="ios"), frame.assign(segment="web", users=[10, 5, 1])])
     fig = draw(funnel(seg))
-    assert len(fig.axes) == 2 and [a.get_title() for a in fig.axes] == ["ios", "web"]
+    assert len(fig.axes) == 2 and [a.get_title(loc="left") for a in fig.axes] == ["ios", "web"]
     draw(funnel(pd.DataFrame()))
 
 

@@ -141,7 +141,7 @@ def base_ws() -> jt.Workshop:
         {"title": "t", "stages": [{"id": "one", "name": "One"}, {"id": "two", "name": "Two"}]},
         {"personas": pd.DataFrame({"id": ["p"], "name": ["P"]}, dtype="str"),
          "touchpoints": pd.DataFrame({"id": ["a", "b"], "stage": ["one", "two"],
-                                      "name": ["A", "B"]}, dtype="str"),
+                                      "name": ["A", "B"], "channel": ["web", "web"]}, dtype="str"),
          "steps": pd.DataFrame({"persona": ["p", "p"], "touchpoint": ["a", "b"],
                                 "emotion": pd.array([4, 2], dtype="Int64"),
                                 "feeling": ["ok", "meh"]})})
