@@ -149,14 +149,20 @@ def report(folder: Path = typer.Argument(..., help="Workshop folder."),
            jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
                                               help="Parallel kernels (default: CPU count)."),
            pdf_engine: str = typer.Option("weasyprint", "--pdf-engine",
-                                          help="weasyprint (default) or chromium.")) -> None:
+                                          help="weasyprint (default) or chromium."),
+           notebook: Optional[Path] = typer.Option(None, "--notebook",
+                                                   help="A custom report notebook (parameters: "
+                                                        "workshop, persona, today)."),
+           today: str = typer.Option("", "--today", help="Date shown in the reports (ISO; default today).")
+           ) -> None:
     """Per-persona client reports (HTML/PDF) via papermill, plus an index."""
     from .report.build import ReportOptions, build_reports
 
     def go() -> int:
         formats = tuple(f.strip().lower() for f in fmt.split(",") if f.strip())
         opts = ReportOptions(formats=formats, jobs=jobs, pdf_engine=pdf_engine,
-                             personas=tuple(p.strip().lower() for p in persona))
+                             personas=tuple(p.strip().lower() for p in persona),
+                             notebook=notebook, today=today)
         result = build_reports(folder, output, opts, progress=_progress_printer())
         for failure in result.failures:
             err.print(f"[red]failed:[/red] {_esc(failure)}")
