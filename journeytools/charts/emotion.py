@@ -139,7 +139,8 @@ def emotion_curves(ws: Workshop, personas: str | list[str] | None = None) -> Fig
     with theme.context():
         legend_rows = -(-(len(ids) + 1) // 5) if many else 0
         width = max(8.5, 1.45 * len(stages) + 2.6)
-        height = 4.6 + 0.22 * legend_rows + (0.3 if many else 0)
+        height = 4.6 + 0.27 * legend_rows + (0.3 if many else 0)
+        crowd = len(ids) > 8
         fig = new_figure(theme, width, height, layout="constrained")
         ax = fig.add_subplot()
         _stage_axis(ax, stages, theme, width - 2.0)
@@ -155,11 +156,11 @@ def emotion_curves(ws: Workshop, personas: str | list[str] | None = None) -> Fig
             if not len(pts):
                 handles.append(Line2D([], [], color=color, marker=marker, label=f"{name} (no emotions)"))
                 continue
-            ax.plot(pts["x"], pts["emotion"], color=color, lw=2 if not many else 1.6, zorder=3,
-                    gid=f"curve:{pid}", label=name)
+            ax.plot(pts["x"], pts["emotion"], color=color, lw=2 if not many else (0.9 if crowd else 1.6),
+                    alpha=0.65 if crowd else 1.0, zorder=3, gid=f"curve:{pid}", label=name)
             if many:
-                ax.plot(pts["x"], pts["emotion"], ls="none", marker=marker, ms=6.5, mfc=color,
-                        mec="white", mew=0.8, zorder=4, gid=f"points:{pid}")
+                ax.plot(pts["x"], pts["emotion"], ls="none", marker=marker, ms=4 if crowd else 6.5,
+                        mfc=color, mec="white", mew=0.6 if crowd else 0.8, zorder=4, gid=f"points:{pid}")
                 handles.append(Line2D([], [], color=color, marker=marker, ms=6, mec="white", label=name))
             else:
                 draw_faces(ax, pts["x"], pts["emotion"], pts["emotion"], theme, size=14, zorder=4)

@@ -47,6 +47,12 @@ def _root() -> Path:
     return here if (here / "workshops").is_dir() else Path.cwd()
 
 
+def gallery_name(folder: Path) -> str:
+    """File prefix of a workshop: its folder name, ``starter-<name>`` for starter templates."""
+    folder = Path(folder)
+    return f"starter-{folder.name}" if folder.resolve().parent.name == "starters" else folder.name
+
+
 def illustrative_future(ws: Workshop) -> Workshop:
     """A copy of ``ws`` as if its planned work had landed: for demonstrations only."""
     fut = ws.copy()
@@ -96,17 +102,21 @@ def render(outdir: str | Path, sources: Iterable[str | Path] | None = None, *,
     """Render the gallery; returns the files written (and ``README.md`` last)."""
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
+    if sources is None:  # a full run replaces the previous pictures
+        for old in [*out.glob("*--*.png"), *out.glob("*--*.svg")]:
+            old.unlink()
     written: list[Path] = []
     lines = ["# Chart gallery", "",
              "Every chart for every worked example and starter template, rendered by "
              "`make gallery` (`python -m journeytools.charts.gallery docs/gallery`).", ""]
     for src in (Path(s) for s in (sources or default_sources())):
         ws = load(src)
-        lines += [f"## {src.name} — {ws.title}", ""]
+        prefix = gallery_name(src)
+        lines += [f"## {prefix} — {ws.title}", ""]
         for name, make in charts_for(ws, src):
             t = time.perf_counter()
             fig = make()
-            files = save_figure(fig, out / f"{src.name}--{name}", formats=formats, dpi=dpi)
+            files = save_figure(fig, out / f"{prefix}--{name}", formats=formats, dpi=dpi)
             written += files
             alt = alt_text(fig).replace("\n", " ").replace("]", ")").replace("[", "(")
             lines += [f"### {name}", "", f"![{alt}]({files[0].name})", ""]

@@ -40,6 +40,7 @@ HEAD = 7.2
 STAGE = 11.0
 LINE = 1.28         # line spacing factor
 CURVE_H = 1.75      # height of the emotion band
+MAX_CARDS = 6       # pain points / opportunities per stage; the rest become '+ n more'
 
 
 def _lh(size: float) -> float:
@@ -185,6 +186,16 @@ class _JourneyMap:
             cells[i].append(card)
         return cells
 
+    def _cap(self, cells: list[list[Card]], what: str) -> list[list[Card]]:
+        out = []
+        for cards in cells:
+            if len(cards) > MAX_CARDS:
+                n = len(cards) - (MAX_CARDS - 1)
+                cards = cards[: MAX_CARDS - 1] + [Card([f"+ {n} more {what}"], face="#FFFFFF",
+                                                       edge="#D0D0D0", body_style="italic")]
+            out.append(cards)
+        return out
+
     def pain_cards(self) -> list[list[Card]]:
         cells: list[list[Card]] = [[] for _ in range(self.n)]
         cmap = self.theme.pain_cmap
@@ -199,7 +210,7 @@ class _JourneyMap:
             cells[self.sidx[r.stage]].append(
                 Card(self._wrap(r.description), head=head, face=_hex(face), edge=_hex(face),
                      gid=f"pain:{r.id}"))
-        return cells
+        return self._cap(cells, "pain points")
 
     def opportunity_cards(self) -> list[list[Card]]:
         cells: list[list[Card]] = [[] for _ in range(self.n)]
@@ -212,7 +223,7 @@ class _JourneyMap:
             cells[self.sidx[r["stage"]]].append(
                 Card(self._wrap(r["title"]), head=head, stripe=color, face=tint(color, 0.88),
                      edge=tint(color, 0.55), gid=f"opportunity:{r['id']}"))
-        return cells
+        return self._cap(cells, "opportunities (see the ranking)")
 
     def feeling_labels(self) -> tuple[dict[int, tuple[float, list[str]]], int]:
         """Per step number: (x, lines of 'n · feeling') and the most lines used."""

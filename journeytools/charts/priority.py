@@ -67,6 +67,8 @@ def priority_matrix(ws: Workshop, persona: str | None = None) -> Figure:
     largest = float(every["pain_relieved"].max()) if len(every) else 0.0
     pts = opps[opps["scored"]].copy() if len(opps) else opps.copy()
     pts["size"] = point_size(pts["pain_relieved"], largest) if len(pts) else []
+    if len(pts):  # big points first, so small ones stay visible on top
+        pts = pts.sort_values(["size", "id"], ascending=[False, True], kind="mergesort")
     with theme.context():
         fig = new_figure(theme, 10.0, 7.2, layout="constrained")
         ax = fig.add_subplot()
@@ -131,7 +133,7 @@ def priority_matrix(ws: Workshop, persona: str | None = None) -> Figure:
         items = [{"x": r["effort"], "y": r["value"], "radius": float(np.sqrt(r["size"]) / 2 + 3),
                   "text": "\n".join(wrap(shorten(r["title"], 44), 120, 7.5, max_lines=2)),
                   "gid": f"label:{r['id']}"}
-                 for _, r in pts.sort_values("size", ascending=False, kind="mergesort").iterrows()]
+                 for _, r in pts.iterrows()]
         place_labels(fig, ax, items, obstacles, fontsize=7.5)
     _attach_matrix(fig, ws, pts, mv, me, persona)
     return fig

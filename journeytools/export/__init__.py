@@ -18,14 +18,10 @@ import os
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
-from typing import Callable
 
 from ..errors import quote
 from ..folder import load
 from ..workshop import Workshop
-
-Render = Callable[[Workshop, "str | None"], str]
-Write = Callable[[Workshop, Path, "str | None"], Path]
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,10 @@ from typing import Iterable, Sequence
 import pandas as pd
 
 from ..scoring import gaps as find_gaps
-from ..scoring import journey, opportunity_table, pain_table
+from ..scoring import journey, pain_table
 from ..workshop import Workshop
 from . import mermaid
+from ._common import opportunities
 
 TOP = 5
 PERSONA_GAPS = ("persona_skips_stage", "channel_not_served", "unaddressed_pain")
@@ -149,7 +150,7 @@ def persona_section(ws: Workshop, persona: str, diagram: bool = True, top: int =
     else:
         out += ["_No pain points recorded._", ""]
 
-    opps = opportunity_table(ws, persona)
+    opps = opportunities(ws, persona)
     scored = opps[opps["scored"]].head(top)
     out += ["### Top opportunities", ""]
     if len(scored):

@@ -21,8 +21,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Sequence
 
-from ..scoring import emotion_curve, opportunity_table, pain_table
+from ..scoring import emotion_curve, pain_table
 from ..workshop import Workshop
+from ._common import opportunities
 
 TOP_PAINS = 4
 TOP_OPPORTUNITIES = 5
@@ -280,7 +281,7 @@ class _Deck:
         else:
             self.text(slide, left, BODY_TOP_IN, width, 1, ["No pain points recorded yet."], size=16)
 
-        opps = opportunity_table(ws, persona)
+        opps = opportunities(ws, persona)
         scored = opps[opps["scored"]].head(TOP_OPPORTUNITIES)
         slide = self.slide(f"{name}: top opportunities")
         if len(scored):
@@ -331,7 +332,7 @@ class _Deck:
     def closing_slide(self) -> None:
         ws = self.ws
         slide = self.slide("Where to start: impact and effort")
-        opps = opportunity_table(ws)
+        opps = opportunities(ws)
         panel = 3.8
         width = WIDTH_IN - 2 * MARGIN_IN
         self.picture(slide, self.charts.priority_matrix(ws), MARGIN_IN, BODY_TOP_IN,

@@ -61,7 +61,8 @@ class HtmlRenderer:
 
         nb = copy.deepcopy(nb)
         nb.metadata["title"] = title
-        for cell in nb.cells:
+        for i, cell in enumerate(nb.cells):
+            cell["id"] = f"cell-{i}"  # papermill's injected cell gets a random id: keep reruns identical
             if cell.get("cell_type") == "code":
                 cell["outputs"] = [o for o in cell.get("outputs", [])
                                    if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]

@@ -316,6 +316,8 @@ def test_priority_matrix_points_and_colours_match_scoring(lug, persona):
     fig = draw(priority_matrix(lug, persona))
     opps = scoring.opportunity_table(lug, persona)
     scored = opps[opps["scored"]]
+    assert sorted(fig._jt_data["id"]) == sorted(scored["id"])
+    scored = scored.set_index("id").loc[fig._jt_data["id"]].reset_index()  # drawn big-first
     sc = one(fig, "opportunities")
     assert np.allclose(sc.get_offsets(), scored[["effort", "value"]].to_numpy(float))
     colors = [to_hex(c[:3]).upper() for c in sc.get_facecolors()]
@@ -405,14 +407,21 @@ def test_workshop_without_opportunities_or_pains(lug):
         figure_bytes(make(ws, "mia"), "png", dpi=LOW_DPI)
 
 
-def test_every_chart_renders_for_examples_and_starters(example, starter):
-    for folder in (example, starter):
-        ws = jt.load(folder)
-        pid = str(ws.personas["id"].iloc[0])
-        for make in ALL:
-            fig = make(ws, pid)
-            fig.canvas.draw()
-            assert alt_text(fig)
+def render_all(folder: Path) -> None:
+    ws = jt.load(folder)
+    pid = str(ws.personas["id"].iloc[0])
+    for make in ALL:
+        fig = make(ws, pid)
+        figure_bytes(fig, "png", dpi=LOW_DPI)
+        assert alt_text(fig)
+
+
+def test_every_chart_renders_for_worked_examples(example):
+    render_all(example)
+
+
+def test_every_chart_renders_for_starters(starter):
+    render_all(starter)
 
 
 def test_large_synthetic_workshop_renders_in_reasonable_time():
@@ -421,7 +430,7 @@ def test_large_synthetic_workshop_renders_in_reasonable_time():
     for fig in (pain_heatmap(ws), emotion_curves(ws), channel_coverage(ws), priority_matrix(ws),
                 opportunity_ranking(ws), journey_map(ws, "p07")):
         figure_bytes(fig, "png", dpi=LOW_DPI)
-    assert time.perf_counter() - t < 25
+    assert time.perf_counter() - t < 60  # ~5 s on a quiet 2-core machine
     fig = pain_heatmap(ws)
     assert fig._jt_data.shape == (50, 20)
     assert len(by_gid(fig, "cell:")) == 1000
@@ -429,8 +438,8 @@ def test_large_synthetic_workshop_renders_in_reasonable_time():
 
 def test_output_is_byte_identical(lug, tmp_path):
     for make in (lambda: journey_map(lug, "andy"), lambda: priority_matrix(lug)):
-        a = save_figure(make(), tmp_path / "a" / "chart")
-        b = save_figure(make(), tmp_path / "b" / "chart")
+        a = save_figure(make(), tmp_path / "a" / "chart", dpi=LOW_DPI)
+        b = save_figure(make(), tmp_path / "b" / "chart", dpi=LOW_DPI)
         assert [p.suffix for p in a] == [".png", ".svg"]
         for x, y in zip(a, b):
             assert x.read_bytes() == y.read_bytes(), x.suffix

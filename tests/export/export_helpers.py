@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import types
 from pathlib import Path
 from typing import Any
 

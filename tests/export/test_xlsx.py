@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import openpyxl
-import pandas as pd
 import pytest
 import typer
 from hypothesis import HealthCheck, given, settings

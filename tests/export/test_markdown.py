@@ -1,0 +1,69 @@
+"""Markdown summary: one readable section per persona, tables that stay tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from typer.testing import CliRunner
+
+import journeytools as jt
+from journeytools.cli_export import register
+from journeytools.export import export
+from journeytools.export.markdown import cell, render, table
+
+
+def test_luggage_summary(luggage: Path) -> None:
+    text = export(luggage, "markdown").text
+    assert text is not None
+    assert text.startswith("# Online luggage store — purchase journey\n")
+    assert "**Stages:** Awareness → Consideration → Purchase → Delivery → Sharing & loyalty" in text
+    for name in ("Mia", "Andy", "Greta"):
+        assert f"\n## {name}\n" in text
+    mia = text.split("\n## Mia\n")[1].split("\n## Andy\n")[0]
+    for heading in ("### Journey", "### Top pain points", "### Top opportunities", "### Gaps"):
+        assert heading in mia
+    assert "| Purchase | Add to cart and cart page |" in mia
+    # top pain first, with its evidence and source
+    pains = mia.split("### Top pain points")[1].split("###")[0]
+    first = [line for line in pains.splitlines() if line.startswith("| 1 |")][0]
+    assert "(cart-error)" in first and "5 × 4 = 20" in first and "[analytics]" in first
+    opps = mia.split("### Top opportunities")[1].split("###")[0]
+    assert "| 1 | Fix the add-to-cart 'Unknown error' |" in opps
+    assert "quick win" in opps
+    assert "- Mia uses instagram, but no touchpoint is on that channel" in mia
+    assert "```mermaid\njourney\n" in mia
+
+
+def test_every_example_renders_every_persona(example: Path) -> None:
+    ws = jt.load(example)
+    text = render(ws)
+    assert text.count("\n## ") >= len(ws.personas)
+    for name in ws.personas["name"]:
+        assert f"\n## {name}\n" in text
+
+
+def test_tables_escape_pipes_and_line_breaks(luggage: Path) -> None:
+    ws = jt.load(luggage)
+    ws.steps.loc[ws.steps.index[0], "action"] = "Compares A | B\nthen <script>x</script>"
+    text = render(ws, "mia")
+    row = [line for line in text.splitlines() if "Compares A" in line][0]
+    assert "Compares A \\| B<br>then &lt;script>x&lt;/script>" in row
+    # the row still has exactly the table's 6 columns (7 unescaped pipes)
+    assert row.replace("\\|", "").count("|") == 7
+    assert cell("a|b") == "a\\|b"
+    assert table(["x", "y"], [["1", "a|b"]], "rl").splitlines() == [
+        "| x | y |", "| ---: | --- |", "| 1 | a\\|b |"]
+
+
+def test_one_persona_to_a_file_from_the_cli(luggage: Path, tmp_path: Path) -> None:
+    app = typer.Typer()
+    register(app)
+    out = tmp_path / "andy.md"
+    res = CliRunner().invoke(app, ["export", str(luggage), "--to", "markdown", "--persona", "andy",
+                                   "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    text = out.read_text(encoding="utf-8")
+    assert "\n## Andy\n" in text and "\n## Mia\n" not in text
+    res = CliRunner().invoke(app, ["export", str(luggage), "--to", "markdown"])
+    assert res.exit_code == 0 and "\n## Greta\n" in res.output
