@@ -19,7 +19,7 @@ from .. import scoring
 from ..workshop import Workshop
 from ._draw import empty_axes, note
 from ._text import clean, fmt_number, wrap
-from .theme import Theme, new_figure, text_on, theme_for, tint
+from .theme import new_figure, text_on, theme_for, tint
 
 
 def pain_matrix(ws: Workshop) -> pd.DataFrame:

@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyBboxPatch, Rectangle
@@ -418,7 +417,6 @@ class _JourneyMap:
                     color=th.ink, linespacing=LINE, gid=f"feeling:{step}")
         # the curve
         if len(self.curve):
-            xy = self.steps.set_index("step")
             em = self.steps[self.steps["emotion"].notna()]
             xs = np.array([feel[int(s)][0] for s in em["step"]])
             ys = np.array([self.emotion_y(y, float(e)) for e in em["emotion"]])
@@ -429,7 +427,6 @@ class _JourneyMap:
                            linewidths=1.4, zorder=4.5, gid="moments-of-truth")
             draw_faces(ax, xs, ys, em["emotion"].astype(float).to_numpy(), th, size=15)
             self.steps["x"] = self.steps["step"].map(lambda s: feel[int(s)][0])
-            del xy
         ax.text(MARGIN, y + h - PAD, "◯ moment of truth", fontsize=SMALL, va="bottom", color=th.muted)
 
     def _footer(self, y: float) -> None:

@@ -194,7 +194,7 @@ def opportunity_ranking(ws: Workshop, persona: str | None = None, top: int = 10)
         height = max(3.0, 0.5 * n + 2.0)
         fig = new_figure(theme, 10.0, height, layout="constrained")
         ax = fig.add_subplot()
-        title = _title(ws, f"Top opportunities by RICE", persona)
+        title = _title(ws, "Top opportunities by RICE", persona)
         ax.set_title("\n".join(wrap(title, 9.5 * 72, theme.font_size + 3, weight="bold", max_lines=1)),
                      color=theme.accent, pad=10)
         note = _unscored_note(opps, 9.4)

@@ -66,7 +66,7 @@ def test_persona_html_content(luggage_reports):
     assert "Moments of truth" in html
     # no code, no prompts, no network
     assert "S.header" not in html and "ctx = S.context" not in html
-    assert "class=\"jp-InputArea" not in html and "Out[" not in html
+    assert "class=\"jp-InputArea" not in html and "jp-OutputPrompt\">Out[" not in html
     assert not EXTERNAL.search(html)
     assert "<script" not in html
     assert 'alt="Journey map of Mia' in html
