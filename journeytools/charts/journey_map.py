@@ -415,6 +415,7 @@ class _JourneyMap:
         for step, (x, lines) in feel.items():
             ax.text(x, strip, "\n".join(lines), fontsize=SMALL, ha="center", va="top",
                     color=th.ink, linespacing=LINE, gid=f"feeling:{step}")
+        self.steps["x"] = [feel[int(s)][0] for s in self.steps["step"]] if len(self.steps) else []
         # the curve
         if len(self.curve):
             em = self.steps[self.steps["emotion"].notna()]
@@ -426,7 +427,6 @@ class _JourneyMap:
                 ax.scatter(xs[mot], ys[mot], s=25 ** 2, facecolors="none", edgecolors="#000000",
                            linewidths=1.4, zorder=4.5, gid="moments-of-truth")
             draw_faces(ax, xs, ys, em["emotion"].astype(float).to_numpy(), th, size=15)
-            self.steps["x"] = self.steps["step"].map(lambda s: feel[int(s)][0])
         ax.text(MARGIN, y + h - PAD, "◯ moment of truth", fontsize=SMALL, va="bottom", color=th.muted)
 
     def _footer(self, y: float) -> None:
