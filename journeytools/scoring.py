@@ -228,7 +228,8 @@ def opportunity_table(ws: Workshop, persona: str | None = None,
     out["quadrant"] = quadrants(out)
     if persona is not None:
         mine = set(pain_table(ws, persona)["id"].tolist())
-        out = out[[bool(set(a) & mine) for a in out["addresses"]]]
+        keep = np.array([bool(set(a) & mine) for a in out["addresses"]], dtype=bool)
+        out = out[keep]
     scored = out[out["scored"]].sort_values(["rice", "votes", "id"], ascending=[False, False, True],
                                             kind="mergesort")
     rest = out[~out["scored"]].sort_values("id", kind="mergesort")

@@ -160,3 +160,10 @@ def test_quadrants_partition_and_rank_stable_under_shuffle(rows, rnd):
     again = scoring.opportunity_table(ws)
     assert list(again["id"]) == list(table["id"])
     assert list(again["quadrant"]) == list(table["quadrant"])
+
+
+def test_persona_view_without_opportunities(tmp_path):
+    ws = jt.load(write_workshop(tmp_path / "ws", opportunities=None))
+    s = scoring.score(ws, "commuter")
+    assert len(s.opportunities) == 0 and "scored" in s.opportunities.columns
+    assert [p for p in s.pain_points["id"]] == ["no-same-day", "phone-wait"]

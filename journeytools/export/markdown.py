@@ -23,7 +23,7 @@ from ..scoring import gaps as find_gaps
 from ..scoring import journey, pain_table
 from ..workshop import Workshop
 from . import mermaid
-from ._common import opportunities
+from ..scoring import opportunity_table as opportunities
 
 TOP = 5
 PERSONA_GAPS = ("persona_skips_stage", "channel_not_served", "unaddressed_pain")

@@ -23,7 +23,7 @@ from typing import Any, Sequence
 
 from ..scoring import emotion_curve, pain_table
 from ..workshop import Workshop
-from ._common import opportunities
+from ..scoring import opportunity_table as opportunities
 
 TOP_PAINS = 4
 TOP_OPPORTUNITIES = 5
