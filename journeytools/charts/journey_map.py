@@ -21,7 +21,7 @@ from matplotlib.patches import Circle, FancyBboxPatch, Rectangle
 from .. import scoring
 from ..workshop import Workshop
 from ._draw import draw_faces
-from ._scores import opportunities
+from ..scoring import opportunity_table as opportunities
 from ._text import clean, fmt_number, shorten, text_width, wrap
 from .theme import EMOTION_LABELS, Theme, new_figure, text_on, theme_for, tint
 

@@ -17,7 +17,7 @@ from matplotlib.patches import Patch, Rectangle
 from .. import scoring
 from ..workshop import Workshop
 from ._draw import empty_axes, place_labels, point_boxes
-from ._scores import opportunities
+from ..scoring import opportunity_table as opportunities
 from ._text import clean, fmt_number, shorten, wrap
 from .theme import Theme, new_figure, theme_for
 

@@ -13,7 +13,7 @@ from jupyter_client.manager import KernelManager
 
 PRELOAD = (
     "import matplotlib\nmatplotlib.use('Agg')\n"
-    "import pandas, seaborn, matplotlib.pyplot\n"
+    "import pandas, matplotlib.pyplot\n"
     "import journeytools.report.sections, journeytools.charts\n"
 )
 
