@@ -32,7 +32,7 @@ examples: setup
 	@for ws in workshops/*/; do $(BIN)/journeytools validate $$ws || exit 1; done
 	@for ws in workshops/*/; do name=$$(basename $$ws); \
 	  $(BIN)/journeytools report $$ws -o $(REPORTS)/$$name --format html,pdf || exit 1; done
-	@echo "Example reports: $$(pwd)/$(REPORTS)/*/index.html"
+	@echo "Example reports:"; for f in $(REPORTS)/*/index.html; do echo "  $$(pwd)/$$f"; done
 
 test: setup
 	$(BIN)/python -m pytest -n $(JOBS) -q

@@ -148,21 +148,25 @@ def _nexts(engine: Engine, plan: Plan) -> pd.DataFrame:
                 continue
             a, b = f"{level}_{i}", f"{level}_{i + 1}"
             head = f"SELECT '{level}' AS level, {i} AS u, seg, usr, {a} AS t0"
-            pairs.append(f"{head}, {b} AS t1 FROM {table} WHERE {b} >= {a}")
+            pairs.append((f"{head}, {b} AS t1 FROM {table} WHERE {b} >= {a}", level, i, split))
             late.append(f"{head}, {'TRUE' if split else 'FALSE'} AS split FROM {table} "
                         f"WHERE {b} < {a}")
     engine.materialize("late", " UNION ALL ".join(late))
-    fixed = ("SELECT l.level, l.u, l.seg, l.usr, l.t0, min(e.ts) AS t1 FROM late l "
-             "JOIN mapped e ON e.usr = l.usr "
-             "WHERE e.reach AND e.ts >= l.t0 AND (NOT l.split OR e.seg = l.seg) AND "
-             "((l.level = 'tp' AND e.pos = l.u + 1) OR (l.level = 'stage' AND e.stage_pos = l.u + 1)) "
-             "GROUP BY l.level, l.u, l.seg, l.usr, l.t0")
+    engine.materialize("fixed", (
+        "SELECT l.level, l.u, l.seg, l.split, l.usr, l.t0, min(e.ts) AS t1 FROM late l "
+        "JOIN mapped e ON e.usr = l.usr "
+        "WHERE e.reach AND e.ts >= l.t0 AND (NOT l.split OR e.seg = l.seg) AND "
+        "((l.level = 'tp' AND e.pos = l.u + 1) OR (l.level = 'stage' AND e.stage_pos = l.u + 1)) "
+        "GROUP BY l.level, l.u, l.seg, l.split, l.usr, l.t0"))
     seconds = f"({engine.micros('t1')} - {engine.micros('t0')}) / 1000000.0"
-    gaps = " UNION ALL ".join(pairs + [fixed])
-    return engine.query(
-        f"SELECT level, u, seg, count(*) AS n_next, "
-        f"{engine.median(seconds)} "
-        f"AS median_s FROM ({gaps}) g GROUP BY level, u, seg")
+    out = []
+    for sql, level, i, split in pairs:  # one step at a time: exact medians in bounded memory
+        fixed = (f"SELECT level, u, seg, usr, t0, t1 FROM fixed WHERE level = '{level}' "
+                 f"AND u = {i} AND split = {'TRUE' if split else 'FALSE'}")
+        out.append(engine.query(
+            f"SELECT level, u, seg, count(*) AS n_next, {engine.median(seconds)} AS median_s "
+            f"FROM ({sql} UNION ALL {fixed}) g GROUP BY level, u, seg"))
+    return pd.concat(out, ignore_index=True)
 
 
 def _issues(engine: Engine, plan: Plan) -> pd.DataFrame:

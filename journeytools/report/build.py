@@ -110,13 +110,13 @@ def build_reports(folder: str | os.PathLike, out: str | os.PathLike,
     import papermill as pm
 
     ws = load(folder)
-    out = Path(out)
+    out = Path(out).absolute()
     problems = _check(ws, out, opts)
     if problems:
         raise ReportError("; ".join(problems))
     personas = list(opts.personas) or list(ws.personas["id"])
     jobs = max(1, min(opts.jobs or os.cpu_count() or 1, len(personas)))
-    notebook = Path(opts.notebook or report_notebook())
+    notebook = Path(opts.notebook or report_notebook()).absolute()
     today = opts.today or dt.date.today().isoformat()
     brand = branding(ws)
     renderer = HtmlRenderer() if "html" in opts.formats or "pdf" in opts.formats else None
@@ -142,7 +142,9 @@ def build_reports(folder: str | os.PathLike, out: str | os.PathLike,
                 str(notebook), str(nb_out),
                 parameters={"workshop": workshop_abs, "persona": pid, "today": today},
                 kernel_name=opts.kernel_name, progress_bar=False, log_output=False,
-                request_save_on_cell_execute=False, cwd=str(notebook.parent),
+                # No papermill ``cwd``: it chdirs the whole process, which races between threads;
+                # warm kernels are started in the notebook's folder instead.
+                request_save_on_cell_execute=False,
                 **({"km": km} if km is not None else {}))
         except Exception as exc:  # papermill keeps the partial notebook in nb_out
             res.error = _failure(exc)

@@ -140,6 +140,14 @@ def test_bad_requests_fail_before_work(tmp_path, luggage):
     assert not (tmp_path / "o3").exists()
 
 
+def test_relative_output_folder(tmp_path, luggage, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(app, ["report", str(luggage), "-o", "rel/out", "-p", "greta", "-j", "1"])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "rel" / "out" / "greta.html").is_file()
+    assert (tmp_path / "rel" / "out" / "notebooks" / "greta.ipynb").is_file()
+
+
 def test_rerun_is_reproducible(tmp_path, luggage):
     a = build_reports(luggage, tmp_path / "a", ReportOptions(personas=("greta",), jobs=1, today=TODAY))
     b = build_reports(luggage, tmp_path / "b", ReportOptions(personas=("greta",), jobs=1, today=TODAY))
