@@ -114,18 +114,18 @@ class ChartPanel(w.Output):
         self.draws = 0
 
     def refresh(self, ws: Workshop) -> None:
-        from IPython.display import display
-
+        """Draw the chart for ``ws`` in place of the previous one."""
         from ..tables_view import figure
 
         result = self.chart(ws)
         self.draws += 1
-        self.clear_output(wait=True)
-        with self:
-            if hasattr(result, "savefig"):
-                display(figure(result))
-            elif result is not None:
-                display(result)
+        # Set the output state directly rather than capturing with ``with self:``: it works
+        # from any callback, in any kernel client, and leaves the outputs readable in tests.
+        self.outputs = ()
+        if hasattr(result, "savefig"):
+            result = figure(result)
+        if result is not None:
+            self.append_display_data(result)
 
 
 class Editor(w.VBox):
@@ -153,13 +153,15 @@ class Editor(w.VBox):
     def _layout(self, *parts: w.Widget) -> None:
         extra = [self.chart] if self.chart is not None else []
         self.children = [*parts, self.status, *extra]
-        if self.chart is not None:
-            self.chart.refresh(self.ws)
+        if self.chart is not None and not self.chart.draws:
+            self.chart.refresh(self.ws)  # first draw; later ones follow saves and reloads
 
     def reload(self) -> None:
         """Re-read the folder (after someone else saved) and rebuild the fields."""
         self.ws = load(self.folder)
         self._build()
+        if self.chart is not None:
+            self.chart.refresh(self.ws)
 
     def _build(self) -> None:  # pragma: no cover - every editor overrides it
         raise NotImplementedError

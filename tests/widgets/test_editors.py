@@ -35,7 +35,16 @@ def test_emotion_slider_saves_at_once_and_redraws_the_chart(luggage: Path) -> No
     assert jt.validate(luggage).ok
     assert "Saved" in text_of(ed.status.value)
     assert ed.chart is not None and ed.chart.draws == 2  # once when shown, once after saving
-    assert drawn[-1].steps.equals(steps) or len(drawn[-1].steps) == len(steps)
+    assert int(drawn[-1].steps.loc[mia.index[4], "emotion"]) == 3  # redrawn with the new value
+
+
+def test_chart_panel_shows_the_figure(luggage: Path) -> None:
+    from journeytools import charts
+
+    ed = jtw.PainScoreSliders(luggage, chart=charts.pain_heatmap)
+    assert ed.chart is not None and "image/png" in ed.chart.outputs[-1]["data"]
+    ed.severity[0].value = 1
+    assert ed.chart.draws == 2 and len(ed.chart.outputs) == 1
 
 
 def test_emotion_sliders_keep_other_rows_and_columns(luggage: Path) -> None:
