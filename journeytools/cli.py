@@ -134,7 +134,8 @@ def score(folder: Path = typer.Argument(..., help="Workshop folder."),
         if fmt == "table":
             score_view.print_tables(out, ws, scores, top)
         else:
-            sys.stdout.write(score_view.render(scores, fmt, top))
+            extra = score_view.evidence_dict(ws) if fmt == "json" else None
+            sys.stdout.write(score_view.render(scores, fmt, top, extra))
         return 0
 
     run(go)

@@ -21,9 +21,40 @@ CSV_COLUMNS = ["section", "rank", "id", "persona", "touchpoint", "stage", "pain_
                "missing", "kind", "message"]
 
 
-def render(scores: Scores, fmt: str, top: int | None = None) -> str:
-    """``json`` (SPEC §4 document) or ``csv`` (one row per item, ``section`` first)."""
+def _num(x: object) -> float | None:
+    try:
+        f = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if f != f else f
+
+
+def evidence_dict(ws: Workshop) -> dict:
+    """The funnel, possible pain points and KPIs, for ``score --format json``."""
+    from .evidence.kpis import kpi_status
+    from .evidence.stored import read_stored
+
+    stored = read_stored(ws)
+    funnel = [] if stored is None else [
+        {"touchpoint": r["touchpoint"], "stage": r.get("stage", ""), "users": _num(r.get("users")),
+         "conversion": _num(r.get("conversion")), "drop_off": _num(r.get("drop_off"))}
+        for r in stored.funnel.to_dict("records")]
+    kpis = kpi_status(ws.kpis) if len(ws.kpis) else None
+    return {
+        "funnel": funnel,
+        "possible_pain_points": [] if stored is None else stored.possible_pain_points,
+        "kpis": [] if kpis is None else [
+            {"id": r["id"], "metric": r["metric"], "baseline": _num(r["baseline"]),
+             "target": _num(r["target"]), "current": _num(r["value"]), "progress": _num(r["progress"]),
+             "status": r["status"]} for r in kpis.to_dict("records")],
+    }
+
+
+def render(scores: Scores, fmt: str, top: int | None = None, extra: dict | None = None) -> str:
+    """``json`` (SPEC §4 document, plus evidence keys) or ``csv`` (one row per item, ``section`` first)."""
     doc = scores.to_dict(top)
+    if extra:
+        doc.update(extra)
     if fmt == "json":
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     buf = io.StringIO()
@@ -102,3 +133,32 @@ def print_tables(console: Console, ws: Workshop, scores: Scores, top: int | None
         console.print("[bold]Gaps[/bold]:")
         for g in scores.gaps:
             console.print(f"  [{e(g.kind)}] {e(g.message)}")
+    print_evidence(console, ws)
+
+
+def print_evidence(console: Console, ws: Workshop) -> None:
+    """The analytics funnel next to the pain points, possible pain points and KPIs."""
+    e = escape
+    doc = evidence_dict(ws)
+    names = dict(zip(ws.touchpoints["id"], ws.touchpoints["name"]))
+    if doc["funnel"]:
+        f = Table(title="Funnel from analytics (evidence/funnel.csv)", title_justify="left")
+        for col in ("touchpoint", "users", "conversion", "drop-off"):
+            f.add_column(col, justify="left" if col == "touchpoint" else "right")
+        for r in doc["funnel"]:
+            conv = "—" if r["conversion"] is None else f"{r['conversion']:.0%}"
+            f.add_row(e(names.get(r["touchpoint"], r["touchpoint"])), _fmt(r["users"] or float("nan"), 0),
+                      conv, _fmt(r["drop_off"] if r["drop_off"] is not None else float("nan"), 0))
+        console.print(f)
+    for p in doc["possible_pain_points"]:
+        console.print(f"[bold]Possible pain point[/bold] at {e(names.get(p.get('touchpoint'), str(p.get('touchpoint'))))}: "
+                      f"{e(str(p.get('evidence') or p))}")
+    if doc["kpis"]:
+        k = Table(title="KPIs against baseline and target", title_justify="left")
+        for col in ("KPI", "metric", "baseline", "current", "target", "status"):
+            k.add_column(col, justify="right" if col in ("baseline", "current", "target") else "left")
+        for r in doc["kpis"]:
+            k.add_row(e(r["id"]), e(str(r["metric"])), *(_fmt(r[c], 2) if r[c] is not None else "—"
+                                                          for c in ("baseline", "current", "target")),
+                      e(r["status"]))
+        console.print(k)

@@ -268,58 +268,56 @@ def opportunities(ctx: ReportContext) -> Html:
 
 
 def evidence(ctx: ReportContext) -> Html:
-    """The funnel from analytics (when computed) and KPIs against baseline and target."""
+    """The funnel from analytics (when computed), possible pain points, and KPIs against
+    baseline and target."""
+    from ..evidence.kpis import kpi_status
+    from ..evidence.stored import read_stored
+
     html = [heading(SECTIONS[5][1], "evidence")]
     ws = ctx.ws
-    shown = False
-    funnel_csv = Path(ws.path or ".") / "evidence" / "funnel.csv"
-    if ws.path is not None and funnel_csv.is_file():
-        f = pd.read_csv(funnel_csv, keep_default_na=False)
-        if "segment" in f.columns:
-            f = f[f["segment"].astype(str) == ""]
-        tp_names = dict(zip(ws.touchpoints["id"], ws.touchpoints["name"]))
-        rows = [[esc(tp_names.get(r["touchpoint"], r["touchpoint"])), esc(r.get("users", "")),
-                 esc(_pct(r.get("conversion", ""))), esc(r.get("drop_off", ""))] for _, r in f.iterrows()]
+    tp_names = dict(zip(ws.touchpoints["id"], ws.touchpoints["name"]))
+    stage_names = {s.id: s.name for s in ws.stages}
+    stored = read_stored(ws)
+    if stored is not None and len(stored.funnel):
+        rows = [[tp_names.get(r["touchpoint"], r["touchpoint"]), _int(r.get("users")),
+                 _pct(r.get("conversion")), _int(r.get("drop_off"))] for r in stored.funnel.to_dict("records")]
+        source = f" ({stored.source})" if stored.source else ""
         html.append("<h3>Funnel from analytics</h3>" + para(
-            "Users reaching each touchpoint in the event log, conversion from the previous step and drop-off.")
-            + table(["Touchpoint", "Users", "Conversion", "Drop-off"], rows, raw=True))
-        shown = True
-    k = ws.kpis
-    if len(k):
-        stage_names = {s.id: s.name for s in ws.stages}
-        tp_names = dict(zip(ws.touchpoints["id"], ws.touchpoints["name"]))
-        rows = []
-        for _, r in k.iterrows():
-            where = tp_names.get(r.get("touchpoint", ""), "") or stage_names.get(r.get("stage", ""), "")
-            rows.append([r["metric"], where, _num(r.get("baseline", float("nan"))),
-                         _num(r.get("current", float("nan"))), _num(r.get("target", float("nan"))),
-                         str(r.get("unit", "") or ""), _kpi_status(r)])
+            f"Users reaching each step in the event log{source}, conversion from the previous step and "
+            "drop-off. Individual users are never shown; small groups are suppressed.")
+            + table(["Touchpoint", "Users", "Conversion", "Drop-off"], rows))
+        for p in stored.possible_pain_points:
+            html.append(f'<div class="jt-warning" role="note"><strong>Possible pain point at '
+                        f'{esc(tp_names.get(p.get("touchpoint"), p.get("touchpoint")))}:</strong> '
+                        f'{esc(p.get("evidence", ""))}</div>')
+    if len(ws.kpis):
+        k = kpi_status(ws.kpis)
+        rows = [[r["metric"], tp_names.get(r["touchpoint"] or "", "") or stage_names.get(r["stage"] or "", ""),
+                 _num(_f(r["baseline"])), _num(_f(r["value"])), _num(_f(r["target"])), str(r["unit"] or ""),
+                 r["status"]] for r in k.to_dict("records")]
         html.append("<h3>KPIs</h3>" + para("How the team measures whether the map made things better.")
                     + table(["Metric", "Where", "Baseline", "Current", "Target", "Unit", "Status"], rows))
-        shown = True
-    if not shown:
+    if len(html) == 1:
         html.append(para("No analytics funnel or KPIs are recorded for this map yet. "
                          "Run 'journeytools evidence' to compute a funnel from an event log.", "jt-empty"))
     return Html("".join(html))
 
 
-def _pct(value: Any) -> str:
+def _f(value: Any) -> float:
     try:
-        return f"{float(value):.0%}"
+        return float(value)
     except (TypeError, ValueError):
-        return ""
+        return float("nan")
 
 
-def _kpi_status(r: pd.Series) -> str:
-    base, cur, tgt = (r.get(c, float("nan")) for c in ("baseline", "current", "target"))
-    if pd.isna(cur) or pd.isna(tgt):
-        return "not measured"
-    if pd.isna(base) or base == tgt:
-        return "on target" if cur == tgt else "off target"
-    progress = (cur - base) / (tgt - base)
-    if progress >= 1:
-        return "target reached"
-    return f"{progress:.0%} of the way" if progress > 0 else "no progress"
+def _int(value: Any) -> str:
+    x = _f(value)
+    return "—" if pd.isna(x) else f"{x:,.0f}"
+
+
+def _pct(value: Any) -> str:
+    x = _f(value)
+    return "—" if pd.isna(x) else f"{x:.0%}"
 
 
 def gaps(ctx: ReportContext) -> Html:

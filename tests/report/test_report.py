@@ -64,6 +64,8 @@ def test_persona_html_content(luggage_reports):
     assert jt_escape(s.opportunities.iloc[0]["title"]) in html
     assert "Evidence · analytics" in html and "Assumption" in html
     assert "Moments of truth" in html
+    assert "Funnel from analytics" in html and "Possible pain point at" in html  # evidence/
+    assert "better than baseline" in html  # KPIs against baseline and target
     # no code, no prompts, no network
     assert "S.header" not in html and "ctx = S.context" not in html
     assert "class=\"jp-InputArea" not in html and "jp-OutputPrompt\">Out[" not in html
