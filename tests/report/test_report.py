@@ -16,6 +16,12 @@ from journeytools.cli import app
 from journeytools.report.build import ReportError, ReportOptions, build_reports, report_notebook
 from journeytools.scoring import score
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def copy_workshop(src: Path, dst: Path) -> Path:
+    return Path(shutil.copytree(src, dst))
+
 pytestmark = pytest.mark.slow
 TODAY = "2026-11-25"
 EXTERNAL = re.compile(r"""<(?:img|script|link|iframe|source)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
@@ -23,10 +29,8 @@ EXTERNAL = re.compile(r"""<(?:img|script|link|iframe|source)\b[^>]*\b(?:src|href
 
 @pytest.fixture(scope="module")
 def luggage_reports(tmp_path_factory):
-    from conftest import WORKSHOPS, copy_workshop
-
     base = tmp_path_factory.mktemp("lug")
-    ws_dir = copy_workshop(WORKSHOPS / "luggage-store", base / "luggage-store")
+    ws_dir = copy_workshop(ROOT / "workshops" / "luggage-store", base / "luggage-store")
     out = base / "out"
     result = build_reports(ws_dir, out, ReportOptions(formats=("html", "pdf"), jobs=2, today=TODAY))
     return ws_dir, out, result
