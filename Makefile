@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 REPORTS ?= out/reports
 
-.PHONY: all setup system-deps test test-fast examples gallery bench spark clean
+.PHONY: all setup system-deps test test-fast examples gallery slides bench spark clean
 
 all: setup examples
 
@@ -42,6 +42,9 @@ test-fast: setup
 
 gallery: setup
 	$(BIN)/python -m journeytools.charts.gallery docs/gallery
+
+slides: setup
+	bash scripts/preview-slides.sh out/slides
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
