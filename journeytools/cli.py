@@ -154,7 +154,11 @@ def report(folder: Path = typer.Argument(..., help="Workshop folder."),
            notebook: Optional[Path] = typer.Option(None, "--notebook",
                                                    help="A custom report notebook (parameters: "
                                                         "workshop, persona, today)."),
-           today: str = typer.Option("", "--today", help="Date shown in the reports (ISO; default today).")
+           today: str = typer.Option("", "--today", help="Date shown in the reports (ISO; default today)."),
+           kernels: str = typer.Option("fork", "--kernels",
+                                       help="fork: each persona's kernel is forked from a warm parent "
+                                            "(fastest); warm: a new kernel process started ahead; "
+                                            "fresh: plain papermill start-up.")
            ) -> None:
     """Per-persona client reports (HTML/PDF) via papermill, plus an index."""
     from .report.build import ReportOptions, build_reports
@@ -163,7 +167,7 @@ def report(folder: Path = typer.Argument(..., help="Workshop folder."),
         formats = tuple(f.strip().lower() for f in fmt.split(",") if f.strip())
         opts = ReportOptions(formats=formats, jobs=jobs, pdf_engine=pdf_engine,
                              personas=tuple(p.strip().lower() for p in persona),
-                             notebook=notebook, today=today)
+                             notebook=notebook, today=today, kernels=kernels)
         result = build_reports(folder, output, opts, progress=_progress_printer())
         for failure in result.failures:
             err.print(f"[red]failed:[/red] {_esc(failure)}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -16,7 +16,7 @@ from ..folder import load
 from ..starters import project_root
 from ..workshop import Workshop
 from . import index as index_page
-from .kernels import KernelPool, shutdown
+from .kernels import KERNEL_MODES, KernelPool, shutdown
 from .render import PDF_ENGINES, HtmlRenderer, branding, write_pdf
 
 FORMATS = ("html", "pdf")
@@ -38,7 +38,7 @@ class ReportOptions:
     today: str = ""  # ISO date shown in the reports; blank = today
     notebook: Path | None = None  # the report notebook (default: notebooks/persona_report.ipynb)
     kernel_name: str = "python3"
-    warm_kernels: bool = True
+    kernels: str = "fork"  # fork (from a warm parent), warm (new process + imports) or fresh
 
 
 @dataclass
@@ -71,6 +71,8 @@ def _check(ws: Workshop, out: Path, opts: ReportOptions) -> list[str]:
     bad = [f for f in opts.formats if f not in FORMATS]
     if bad or not opts.formats:
         problems.append(f"unknown format {', '.join(bad) or '(none)'}; expected html, pdf or html,pdf")
+    if opts.kernels not in KERNEL_MODES:
+        problems.append(f"unknown kernel mode {opts.kernels!r}; expected {', '.join(KERNEL_MODES)}")
     if opts.pdf_engine not in PDF_ENGINES:
         problems.append(f"unknown PDF engine {opts.pdf_engine!r}; expected {', '.join(PDF_ENGINES)}")
     known = list(ws.personas["id"])
@@ -129,8 +131,8 @@ def build_reports(folder: str | os.PathLike, out: str | os.PathLike,
         if progress:
             progress(label, done["n"], len(personas))
 
-    pool = KernelPool(jobs, len(personas), opts.kernel_name, str(notebook.parent)) \
-        if opts.warm_kernels else None
+    pool = KernelPool(jobs, len(personas), opts.kernel_name, str(notebook.parent), mode=opts.kernels) \
+        if opts.kernels != "fresh" else None
 
     def one(pid: str) -> PersonaResult:
         name = ws.persona_name(pid)
@@ -161,13 +163,23 @@ def build_reports(folder: str | os.PathLike, out: str | os.PathLike,
                 _write(res.html, html)
             if "pdf" in opts.formats:
                 res.pdf = out / f"{pid}.pdf"
-                write_pdf(html, res.pdf, opts.pdf_engine)
+                if pdf_pool is not None:
+                    pdf_pool.submit(write_pdf, html, res.pdf, opts.pdf_engine).result()
+                else:
+                    write_pdf(html, res.pdf, opts.pdf_engine)
             res.ok = True
         except Exception as exc:
             res.error = f"rendering failed: {type(exc).__name__}: {exc}"
         tick(pid if res.ok else f"{pid} failed")
         return res
 
+    # WeasyPrint is pure Python: in threads it would hold the GIL the papermill drivers need,
+    # so PDFs are printed in worker processes (spawned, as this process has threads).
+    pdf_pool = None
+    if "pdf" in opts.formats and len(personas) > 1:
+        import multiprocessing
+
+        pdf_pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
     try:
         with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="jt-report") as ex:
             for res in ex.map(one, personas):
@@ -175,6 +187,8 @@ def build_reports(folder: str | os.PathLike, out: str | os.PathLike,
     finally:
         if pool:
             pool.close()
+        if pdf_pool is not None:
+            pdf_pool.shutdown()
     ordered = [results[p] for p in personas]
     index = out / "index.html"
     _write(index, index_page.render(ws, ordered, out, brand, today))

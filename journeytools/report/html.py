@@ -31,9 +31,14 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "jt-
 
 
 def figure_png(fig: Any, dpi: int = 144) -> bytes:
-    """PNG bytes of a matplotlib figure, without timestamps (reproducible)."""
+    """PNG bytes of a matplotlib figure, without timestamps (reproducible).
+
+    The charts lay themselves out, so no ``bbox_inches="tight"`` (it draws the figure twice);
+    zlib level 3 encodes the big journey map ~30 % faster for ~4 % more bytes.
+    """
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None},
+                pil_kwargs={"compress_level": 3})
     return buf.getvalue()
 
 

@@ -3,8 +3,10 @@ imported the heavy libraries, so kernel start and imports overlap with other wor
 
 from __future__ import annotations
 
+import os
 import queue
 import subprocess
+import sys
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -45,16 +47,31 @@ def start_warm_kernel(kernel_name: str = "python3", preload: str = PRELOAD,
     return km
 
 
+KERNEL_MODES = ("fork", "warm", "fresh")
+
+
 class KernelPool:
-    """Keeps up to ``size`` warm kernels booting ahead of demand.
+    """Keeps up to ``size`` kernels booting ahead of demand.
 
     ``get()`` hands out a kernel (never reused: isolation equals a fresh kernel) and
-    immediately starts its replacement while the caller runs its notebook.
+    immediately starts its replacement while the caller runs its notebook. ``mode``:
+    ``fork`` forks each kernel from a warm parent that has imported the libraries (falls back
+    to ``warm`` where fork is unavailable or the parent fails), ``warm`` starts a new kernel
+    process and runs the imports in it.
     """
 
     def __init__(self, size: int, needed: int, kernel_name: str = "python3",
-                 cwd: str | None = None, preload: str = PRELOAD) -> None:
+                 cwd: str | None = None, preload: str = PRELOAD, mode: str = "fork") -> None:
         self._name, self._cwd, self._preload = kernel_name, cwd, preload
+        self._zygote = None
+        if mode == "fork" and hasattr(os, "fork") and sys.platform.startswith("linux"):
+            from .forking import Zygote
+
+            try:
+                self._zygote = Zygote()
+            except Exception:  # e.g. a restricted system: start kernels the usual way
+                self._zygote = None
+        self.mode = "fork" if self._zygote is not None else "warm"
         self._remaining = needed
         self._lock = threading.Lock()
         self._starter = ThreadPoolExecutor(max_workers=max(1, size), thread_name_prefix="jt-kernel")
@@ -67,7 +84,14 @@ class KernelPool:
             if self._remaining <= 0:
                 return
             self._remaining -= 1
-        self._ready.put(self._starter.submit(start_warm_kernel, self._name, self._preload, self._cwd))
+        if self._zygote is not None:
+            from .forking import start_forked_kernel
+
+            future = self._starter.submit(start_forked_kernel, self._zygote, self._cwd or os.getcwd(),
+                                          self._name)
+        else:
+            future = self._starter.submit(start_warm_kernel, self._name, self._preload, self._cwd)
+        self._ready.put(future)
 
     def get(self) -> KernelManager:
         future = self._ready.get()
@@ -83,6 +107,8 @@ class KernelPool:
                 shutdown(future.result())
             except Exception:
                 pass
+        if self._zygote is not None:
+            self._zygote.close()
 
     def __enter__(self) -> "KernelPool":
         return self

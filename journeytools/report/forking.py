@@ -1,0 +1,135 @@
+"""Kernels forked from a warm parent (see ``zygote``): a fresh process per persona with
+near-zero start-up, driven by an ordinary ``KernelManager`` so papermill needs no changes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from typing import Any
+
+from jupyter_client.manager import KernelManager
+
+
+class Zygote:
+    """The warm parent process; ``fork(conn, cwd)`` returns the new kernel's pid."""
+
+    def __init__(self, timeout: float = 60) -> None:
+        env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MPLBACKEND="Agg")
+        self._proc = subprocess.Popen([sys.executable, "-m", "journeytools.report.zygote"],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=subprocess.DEVNULL, text=True, env=env)
+        self._lock = threading.Lock()
+        ready = self._read(timeout)
+        if not ready.get("ready"):
+            raise RuntimeError("the kernel zygote did not start")
+
+    def _read(self, timeout: float) -> dict[str, Any]:
+        assert self._proc.stdout is not None
+        result: dict[str, Any] = {}
+
+        def read() -> None:
+            line = self._proc.stdout.readline()  # type: ignore[union-attr]
+            if line:
+                result.update(json.loads(line))
+
+        t = threading.Thread(target=read, daemon=True)
+        t.start()
+        t.join(timeout)
+        if not result:
+            raise RuntimeError("the kernel zygote stopped answering")
+        return result
+
+    def fork(self, connection_file: str, cwd: str) -> int:
+        with self._lock:
+            assert self._proc.stdin is not None
+            self._proc.stdin.write(json.dumps({"conn": connection_file, "cwd": cwd}) + "\n")
+            self._proc.stdin.flush()
+            return int(self._read(30)["pid"])
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            try:
+                assert self._proc.stdin is not None
+                self._proc.stdin.close()
+                self._proc.wait(timeout=5)
+            except Exception:
+                self._proc.kill()
+
+
+class _ForkedProcess:
+    """What ``LocalProvisioner`` expects of a ``Popen``, for a process that is not our child."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+
+    def poll(self) -> int | None:
+        try:
+            with open(f"/proc/{self.pid}/stat", "rb") as fh:
+                state = fh.read().rsplit(b")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            return 0
+        return 0 if state in (b"Z", b"X") else None
+
+    def wait(self, timeout: float | None = None) -> int:
+        import time
+
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
+            time.sleep(0.02)
+        return 0
+
+    def send_signal(self, signum: int) -> None:
+        try:
+            os.kill(self.pid, signum)
+        except ProcessLookupError:
+            pass
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+class ForkedKernelManager(KernelManager):
+    """A KernelManager whose kernel process is forked by a ``Zygote``."""
+
+    def __init__(self, zygote: Zygote, cwd: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._zygote = zygote
+        self._cwd = cwd
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        prov = self.provisioner
+        assert prov is not None  # pre_launch has written the connection file
+        pid = self._zygote.fork(self.connection_file, self._cwd)
+        prov.process = _ForkedProcess(pid)  # type: ignore[attr-defined]
+        prov.pid = pid  # type: ignore[attr-defined]
+        prov.pgid = pid  # type: ignore[attr-defined]
+        self._reconcile_connection_info(prov.connection_info)  # type: ignore[attr-defined]
+
+
+def start_forked_kernel(zygote: Zygote, cwd: str, kernel_name: str = "python3",
+                        timeout: float = 60) -> KernelManager:
+    """A running kernel forked from ``zygote``; the caller shuts it down."""
+    km = ForkedKernelManager(zygote, cwd, kernel_name=kernel_name,
+                             client_class="jupyter_client.asynchronous.AsyncKernelClient")
+    km.start_kernel()
+    kc = km.blocking_client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=timeout)
+    except BaseException:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+        raise
+    kc.stop_channels()
+    return km
