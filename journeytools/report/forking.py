@@ -123,13 +123,6 @@ def start_forked_kernel(zygote: Zygote, cwd: str, kernel_name: str = "python3",
     km = ForkedKernelManager(zygote, cwd, kernel_name=kernel_name,
                              client_class="jupyter_client.asynchronous.AsyncKernelClient")
     km.start_kernel()
-    kc = km.blocking_client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=timeout)
-    except BaseException:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
-        raise
-    kc.stop_channels()
-    return km
+    from .kernels import wait_ready
+
+    return wait_ready(km, "", timeout)

@@ -31,6 +31,11 @@ def start_warm_kernel(kernel_name: str = "python3", preload: str = PRELOAD,
     if cwd:
         kwargs["cwd"] = cwd
     km.start_kernel(**kwargs)
+    return wait_ready(km, preload, timeout)
+
+
+def wait_ready(km: KernelManager, preload: str = "", timeout: float = 60) -> KernelManager:
+    """Wait until a started kernel answers and run ``preload``; shut it down on failure."""
     kc = km.blocking_client()
     kc.start_channels()
     try:
