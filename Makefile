@@ -50,8 +50,9 @@ bench: setup
 	$(BIN)/python benchmarks/run.py
 
 spark: setup
-	apt-get install -y --no-install-recommends default-jre-headless
+	command -v java >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq --no-install-recommends default-jre-headless)
 	$(BIN)/python -m pip install --quiet -e '.[spark]'
+	$(BIN)/python -m pytest -q tests/evidence/test_spark.py
 
 clean:
 	rm -rf $(VENV) node_modules out .pytest_cache .hypothesis
