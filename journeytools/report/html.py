@@ -42,9 +42,9 @@ def figure_png(fig: Any, dpi: int = 144) -> bytes:
     return buf.getvalue()
 
 
-def figure(fig: Any, alt: str, caption: str = "", cls: str = "jt-figure") -> str:
+def figure(fig: Any, alt: str, caption: str = "", cls: str = "jt-figure", dpi: int = 144) -> str:
     """An inlined image (data URI) with alt text and an optional caption."""
-    data = base64.b64encode(figure_png(fig)).decode("ascii")
+    data = base64.b64encode(figure_png(fig, dpi)).decode("ascii")
     cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
     return (f'<figure class="{cls}"><img src="data:image/png;base64,{data}" alt="{esc(alt)}">'
             f"{cap}</figure>")

@@ -141,7 +141,7 @@ def journey_map(ctx: ReportContext) -> Html:
             para(f"What {ctx.name} does, thinks and feels at each stage, where it hurts and what "
                  "we could do about it. Read left to right.")]
     html.append(figure(draw(ws, pid), alt=f"Journey map of {ctx.name} across {len(ws.stages)} stages",
-                       cls="jt-figure jt-wide"))
+                       cls="jt-figure jt-wide", dpi=120))  # ~2,000 px wide: sharp on A4 landscape
     cols = ["", *[s.name for s in ws.stages]]
 
     def cells(fn: Any) -> list[str]:

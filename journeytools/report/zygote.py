@@ -30,6 +30,23 @@ def _child(conn: str, cwd: str) -> None:
     app.start()
 
 
+def _warm_up() -> None:
+    """Draw a throw-away figure so fonts, glyph caches and the PNG writer are loaded once
+    here rather than in every kernel. Synthetic text only: no workshop data enters the parent."""
+    import io
+
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(3, 2), dpi=72)
+    ax = fig.add_subplot()
+    ax.plot([1, 2, 3], [3, 1, 2])
+    ax.set_title("Warm-up 0123 — “quotes” …", fontweight="bold")
+    ax.text(0.5, 0.5, "italic text", style="italic")
+    ax.scatter([1, 2], [2, 1], s=[40, 80])
+    ax.bar([1, 2], [1, 2])
+    fig.savefig(io.BytesIO(), format="png", pil_kwargs={"compress_level": 3})
+
+
 def main() -> None:
     os.environ.setdefault("MPLBACKEND", "Agg")
     import matplotlib
@@ -42,6 +59,7 @@ def main() -> None:
     import journeytools.charts  # noqa: F401
     import journeytools.report.sections  # noqa: F401
 
+    _warm_up()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
     out = sys.stdout
     out.write(json.dumps({"ready": True}) + "\n")
