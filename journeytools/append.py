@@ -18,7 +18,7 @@ import pandas as pd
 from .folder import _save_changes, _serialise, folder_lock, load
 from .schema import IMPACT_VALUES, SOURCES, TABLES
 from .tables import NUMERIC, _series
-from .validate import dots_spent
+from .checks import dots_spent
 from .workshop import Workshop
 
 

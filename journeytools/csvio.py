@@ -110,10 +110,14 @@ def parse(text: str, file: str) -> tuple[RawTable | None, list[Problem]]:
     return RawTable(header, rows, lines, dialect), problems
 
 
+_SPECIAL = (",", ";", "\t", '"', "\n", "\r")
+
+
 def _cell(cell: str, delimiter: str) -> str:
-    # Quote exactly when needed; the csv module leaves a lone "\r" unquoted, which would
-    # split the record on reading.
-    if any(ch in cell for ch in (delimiter, '"', "\n", "\r")):
+    # Quote any would-be delimiter, not only this file's: reading sniffs the delimiter, and a
+    # one-column file must not be split on a comma. (The csv module would also leave a lone
+    # "\r" unquoted, which splits the record on reading.)
+    if any(ch in cell for ch in _SPECIAL):
         return '"' + cell.replace('"', '""') + '"'
     return cell
 

@@ -20,7 +20,7 @@ from .fsutil import digest, file_digest, write_atomic
 from .meta import dump_meta, load_meta
 from .schema import LOCK_FILE, TABLE_NAMES, TABLES, WORKSHOP_FILE
 from .tables import to_frame, to_rows
-from .validate import cross_check, warnings_for
+from .checks import cross_check, warnings_for
 from .workshop import Baseline, Workshop
 
 LOCK_TIMEOUT_S = 60

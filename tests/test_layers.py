@@ -8,7 +8,7 @@ from pathlib import Path
 PKG = Path(__file__).resolve().parent.parent / "journeytools"
 
 LAYERS = {
-    0: {"errors", "schema", "csvio", "meta", "tables", "workshop", "validate", "folder", "fsutil",
+    0: {"errors", "schema", "csvio", "meta", "tables", "workshop", "checks", "folder", "fsutil",
         "append", "starters"},
     # diff_render turns a Diff into plain text/Markdown strings (pure, no I/O): Diff.to_text()
     # and to_markdown() delegate to it, so it sits with the diff logic.

@@ -45,7 +45,7 @@ from ..meta import dump_meta, load_meta
 from ..schema import (IMPACT_VALUES, OPPORTUNITY_KINDS, SOURCES, STATUSES, TABLE_NAMES, TABLES,
                       TOUCHPOINT_KINDS, WORKSHOP_FILE, Table)
 from ..tables import format_float, to_frame
-from ..validate import cross_check
+from ..checks import cross_check
 from ..workshop import Baseline, Workshop, _frames_equal
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..schema import TABLES, WORKSHOP_FILE
 from ..scoring import opportunity_table, pain_table
-from ..validate import dots_spent
+from ..checks import dots_spent
 from ..workshop import Workshop
 
 ROOM_DIR_ENV = "JOURNEYTOOLS_ROOM_DIR"

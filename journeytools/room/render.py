@@ -16,7 +16,7 @@ from typing import Literal
 import pandas as pd
 
 from ..scoring import opportunity_table, pain_table, stage_pain, vote_counts
-from ..validate import voter_key
+from ..checks import voter_key
 from ..workshop import Workshop
 
 Level = Literal["info", "ok", "error"]

@@ -14,7 +14,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..append import add_vote
-from ..validate import dots_spent
+from ..checks import dots_spent
 from ._base import ChartFn, Editor, field_row, message, short
 
 

@@ -10,7 +10,7 @@ from typing import Any, Callable
 import pytest
 
 import journeytools as jt
-from journeytools.validate import dots_spent
+from journeytools.checks import dots_spent
 
 pytestmark = pytest.mark.slow
 
