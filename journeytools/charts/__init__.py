@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from .emotion import compare_states, emotion_curves
 from .export import alt_text, figure_bytes, save_figure
+from .evidence import assumed_vs_measured, kpi_progress
 from .funnel import funnel
 from .heatmaps import channel_coverage, pain_heatmap
 from .journey_map import journey_map
@@ -27,6 +28,8 @@ __all__ = [
     "emotion_curves",
     "figure_bytes",
     "funnel",
+    "assumed_vs_measured",
+    "kpi_progress",
     "journey_map",
     "opportunity_ranking",
     "pain_heatmap",

@@ -18,6 +18,12 @@ class StoredEvidence:
 
     funnel: pd.DataFrame
     summary: dict[str, Any] = field(default_factory=dict)
+    stages: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def has_survey(self) -> bool:
+        col = "measured_satisfaction"
+        return col in self.stages.columns and (self.stages[col].astype(str) != "").any()
 
     @property
     def possible_pain_points(self) -> list[dict[str, Any]]:
@@ -42,6 +48,12 @@ def read_stored(ws: Workshop) -> StoredEvidence | None:
         funnel = funnel[funnel["segment"] == ""]
     if "step" in funnel.columns:
         funnel = funnel[funnel["step"].astype(str) != ""]
+    stages_csv = folder / "stages.csv"
+    stages = pd.DataFrame()
+    if stages_csv.is_file():
+        stages = pd.read_csv(stages_csv, keep_default_na=False, dtype={"segment": str, "stage": str})
+        if "segment" in stages.columns:
+            stages = stages[stages["segment"] == ""].reset_index(drop=True)
     summary_yml = folder / "summary.yml"
     summary = yaml.safe_load(summary_yml.read_text(encoding="utf-8")) if summary_yml.is_file() else {}
-    return StoredEvidence(funnel.reset_index(drop=True), summary or {})
+    return StoredEvidence(funnel.reset_index(drop=True), summary or {}, stages)

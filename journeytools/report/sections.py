@@ -286,6 +286,13 @@ def evidence(ctx: ReportContext) -> Html:
             f"Users reaching each step in the event log{source}, conversion from the previous step and "
             "drop-off. Individual users are never shown; small groups are suppressed.")
             + table(["Touchpoint", "Users", "Conversion", "Drop-off"], rows))
+        if stored.has_survey:
+            from ..charts import assumed_vs_measured, theme_for
+
+            fig = assumed_vs_measured(stored.stages, theme=theme_for(ws))
+            html.append("<h3>Assumed vs measured</h3>" + para(
+                "The room's emotion curve (mean emotion of the steps in each stage) against survey "
+                "satisfaction on the same 1–5 scale.") + figure(fig, alt=fig._jt_alt))
         for p in stored.possible_pain_points:
             html.append(f'<div class="jt-warning" role="note"><strong>Possible pain point at '
                         f'{esc(tp_names.get(p.get("touchpoint"), p.get("touchpoint")))}:</strong> '
@@ -295,8 +302,12 @@ def evidence(ctx: ReportContext) -> Html:
         rows = [[r["metric"], tp_names.get(r["touchpoint"] or "", "") or stage_names.get(r["stage"] or "", ""),
                  _num(_f(r["baseline"])), _num(_f(r["value"])), _num(_f(r["target"])), str(r["unit"] or ""),
                  r["status"]] for r in k.to_dict("records")]
+        from ..charts import kpi_progress, theme_for
+
+        fig = kpi_progress(k, theme=theme_for(ws))
         html.append("<h3>KPIs</h3>" + para("How the team measures whether the map made things better.")
-                    + table(["Metric", "Where", "Baseline", "Current", "Target", "Unit", "Status"], rows))
+                    + table(["Metric", "Where", "Baseline", "Current", "Target", "Unit", "Status"], rows)
+                    + figure(fig, alt=fig._jt_alt))
     if len(html) == 1:
         html.append(para("No analytics funnel or KPIs are recorded for this map yet. "
                          "Run 'journeytools evidence' to compute a funnel from an event log.", "jt-empty"))

@@ -459,3 +459,35 @@ def test_import_journeytools_does_not_import_matplotlib():
     code = "import sys, journeytools; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_assumed_vs_measured_plots_stage_values(luggage):
+    import pandas as pd
+    from journeytools import charts
+
+    stages = pd.DataFrame({"stage": ["a", "b", "c"], "name": ["Aware", "Buy", "Use"], "segment": ["", "", ""],
+                           "assumed_emotion": [3.0, 2.0, 4.5], "measured_satisfaction": [None, 3.5, 4.0]})
+    fig = charts.assumed_vs_measured(stages)
+    ax = fig.axes[0]
+    lines = {l.get_gid(): l for l in ax.get_lines() if l.get_gid()}
+    assert list(lines["assumed"].get_ydata()) == [3.0, 2.0, 4.5]
+    measured = lines["measured"].get_ydata()
+    assert measured[1] == 3.5 and measured[2] == 4.0
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Aware", "Buy", "Use"]
+    assert "+1.5" in [t.get_text() for t in ax.texts]  # the gap at Buy is annotated
+    assert "Buy: assumed 2.0, measured 3.5" in charts.alt_text(fig)
+    empty = charts.assumed_vs_measured(stages.iloc[0:0])
+    assert any(t.get_gid() == "empty-note" for t in empty.axes[0].texts)
+
+
+def test_kpi_progress_bars_match_status(luggage):
+    import journeytools as jt
+    from journeytools import charts
+    from journeytools.evidence import kpi_status
+
+    status = kpi_status(jt.load(luggage).kpis)
+    fig = charts.kpi_progress(status)
+    bars = [p for p in fig.axes[0].patches]
+    assert [round(b.get_width(), 6) for b in bars] == [round(p * 100, 6) for p in status["progress"]]
+    ticks = sorted(zip(fig.axes[0].get_yticks(), (t.get_text() for t in fig.axes[0].get_yticklabels())), reverse=True)
+    assert [label for _, label in ticks] == list(status["id"])  # first KPI on top

@@ -70,6 +70,7 @@ def test_persona_html_content(luggage_reports):
     assert "Moments of truth" in html
     assert "Funnel from analytics" in html and "Possible pain point at" in html  # evidence/
     assert "better than baseline" in html  # KPIs against baseline and target
+    assert "Assumed vs measured" in html and 'alt="KPI progress: cart-conversion 25%' in html
     # no code, no prompts, no network
     assert "S.header" not in html and "ctx = S.context" not in html
     assert "class=\"jp-InputArea" not in html and "jp-OutputPrompt\">Out[" not in html
