@@ -23,8 +23,9 @@ from matplotlib.figure import Figure
 from .. import scoring
 from ..folder import load
 from ..workshop import Workshop
-from . import (alt_text, channel_coverage, compare_states, emotion_curves, funnel, journey_map,
-               opportunity_ranking, pain_heatmap, priority_matrix, save_figure, theme_for)
+from . import (alt_text, assumed_vs_measured, channel_coverage, compare_states, emotion_curves, funnel,
+               journey_map, kpi_progress, opportunity_ranking, pain_heatmap, priority_matrix,
+               save_figure, theme_for)
 
 ACTIVE = {"planned", "in-progress", "done"}
 
@@ -94,6 +95,14 @@ def charts_for(ws: Workshop, folder: Path) -> Iterable[tuple[str, Callable[[], F
     if evidence.is_file():
         yield "funnel", lambda: funnel(pd.read_csv(evidence, keep_default_na=False, na_values=[""]),
                                        theme=theme_for(ws), title=f"Funnel — {ws.title}")
+    stages = folder / "evidence" / "stages.csv"
+    if stages.is_file():
+        yield "assumed-vs-measured", lambda: assumed_vs_measured(
+            pd.read_csv(stages, keep_default_na=False, na_values=[""]), theme=theme_for(ws))
+    if len(ws.kpis):
+        from ..evidence.kpis import kpi_status
+
+        yield "kpi-progress", lambda: kpi_progress(kpi_status(ws.kpis), theme=theme_for(ws))
 
 
 def render(outdir: str | Path, sources: Iterable[str | Path] | None = None, *,
