@@ -336,3 +336,30 @@ def test_lock_file_ignored_by_validate(tmp_path):
     jt.add_vote(src, voter="ana", item="express-slots", votes=2)
     assert (src / ".journeytools.lock").exists()
     assert jt.validate(src).ok
+
+
+def test_votes_and_kpis_rules(tmp_path):
+    folder = write_workshop(tmp_path / "ws")
+    (folder / "votes.csv").write_text("voter,item,votes,at\nana,no-same-day,1,2026-11-02T10:00:00\n"
+                                      "ben,ghost-item,1,yesterday\ncai,callback,0,\n", encoding="utf-8")
+    (folder / "kpis.csv").write_text("id,metric,unit,baseline\nconv,conversion,%,50\n", encoding="utf-8")
+    errs = {(e.file, e.line, e.column): e.message for e in problems(folder)}
+    assert "unknown pain point or opportunity 'ghost-item'" in errs[("votes.csv", 3, "item")]
+    assert "ISO timestamp" in errs[("votes.csv", 3, "at")]
+    assert "1 or more" in errs[("votes.csv", 4, "votes")]
+    assert "'stage' or 'touchpoint'" in errs[("kpis.csv", 1, "stage/touchpoint")]
+
+
+def test_enum_and_date_rules(tmp_path):
+    folder = write_workshop(
+        tmp_path / "ws",
+        pain_points="id,persona,touchpoint,description,severity,frequency,source\n"
+                    "a,commuter,booking-form,Slow,4,3,gut feeling\n",
+        touchpoints="id,stage,name,kind\nflat-tyre,need,Flat,somewhere\nbooking-form,booking,Form,online\n"
+                    "phone-line,booking,Phone,offline\nworkshop-visit,repair,Visit,offline\n",
+        opportunities=None)
+    (folder / "kpis.csv").write_text("id,metric,stage,measured_at\nk,csat,repair,31/12/2026\n", encoding="utf-8")
+    errs = {(e.file, e.line, e.column): e.message for e in problems(folder)}
+    assert "source must be one of analytics" in errs[("pain_points.csv", 2, "source")]
+    assert "kind must be one of online, offline, got 'somewhere'" == errs[("touchpoints.csv", 2, "kind")]
+    assert "ISO date" in errs[("kpis.csv", 2, "measured_at")]
