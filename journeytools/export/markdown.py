@@ -19,6 +19,7 @@ from typing import Iterable, Sequence
 
 import pandas as pd
 
+from ..fsutil import write_text_atomic
 from ..scoring import gaps as find_gaps
 from ..scoring import journey, pain_table
 from ..workshop import Workshop
@@ -192,6 +193,6 @@ def render(ws: Workshop, persona: str | None = None, diagram: bool = True) -> st
 
 def write(ws: Workshop, path: Path, persona: str | None = None) -> Path:
     """Write the summary to ``path`` (UTF-8)."""
-    path.write_text(render(ws, persona), encoding="utf-8")
+    write_text_atomic(path, render(ws, persona))
     return path
 

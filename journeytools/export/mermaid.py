@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..fsutil import write_text_atomic
 from ..scoring import journey
 from ..workshop import Workshop
 
@@ -131,5 +132,5 @@ def render(ws: Workshop, persona: str | None = None, fenced: bool = False) -> st
 def write(ws: Workshop, path: Path, persona: str | None = None) -> Path:
     """Write the diagrams to ``path``; a ``.md`` file gets fenced blocks."""
     fenced = path.suffix.lower() in (".md", ".markdown")
-    path.write_text(render(ws, persona, fenced=fenced), encoding="utf-8")
+    write_text_atomic(path, render(ws, persona, fenced=fenced))
     return path

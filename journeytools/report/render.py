@@ -104,5 +104,13 @@ PDF_ENGINES: dict[str, Callable[[str, Path, Path], None]] = {
 
 
 def write_pdf(html: str, out: Path, engine: str = "weasyprint") -> None:
-    """Print report HTML to an A4 PDF with the named engine (see ``PDF_ENGINES``)."""
-    PDF_ENGINES[engine](html, out, out.parent)
+    """Print report HTML to an A4 PDF with the named engine (see ``PDF_ENGINES``); atomic:
+    a failed print leaves no half-written PDF behind."""
+    import os
+
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        PDF_ENGINES[engine](html, tmp, out.parent)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
