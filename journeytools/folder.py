@@ -109,15 +109,19 @@ def _parse(files: dict[str, bytes | None], folder: Path | None,
     return Report(errors, warnings, ws if not errors else None)
 
 
-def _read_folder(folder: Path) -> dict[str, bytes | None]:
+def _read_folder(folder: Path) -> tuple[dict[str, bytes | None], list[Problem]]:
     names = [WORKSHOP_FILE] + [TABLES[n].file for n in TABLE_NAMES]
     out: dict[str, bytes | None] = {}
+    problems: list[Problem] = []
     for name in names:
         try:
             out[name] = (folder / name).read_bytes()
         except FileNotFoundError:
             out[name] = None
-    return out
+        except OSError as exc:  # a folder named like the file, no permission, …
+            problems.append(Problem(name, None, None, None,
+                                    f"cannot read {name}: {exc.strerror or exc}; expected a readable text file"))
+    return out, problems
 
 
 def validate(path: str | os.PathLike, today: dt.date | None = None) -> Report:
@@ -129,7 +133,10 @@ def validate(path: str | os.PathLike, today: dt.date | None = None) -> Report:
     if not folder.is_dir():
         return Report([Problem(str(folder), None, None, None,
                                "is a file; expected a workshop folder with workshop.yml")])
-    return _parse(_read_folder(folder), folder, today)
+    files, unreadable = _read_folder(folder)
+    if unreadable:
+        return Report(unreadable)
+    return _parse(files, folder, today)
 
 
 def load(path: str | os.PathLike) -> Workshop:

@@ -363,3 +363,10 @@ def test_enum_and_date_rules(tmp_path):
     assert "source must be one of analytics" in errs[("pain_points.csv", 2, "source")]
     assert "kind must be one of online, offline, got 'somewhere'" == errs[("touchpoints.csv", 2, "kind")]
     assert "ISO date" in errs[("kpis.csv", 2, "measured_at")]
+
+
+def test_unreadable_file_is_a_problem_not_a_traceback(tmp_path):
+    folder = write_workshop(tmp_path / "ws", steps=None)
+    (folder / "steps.csv").mkdir()
+    p = only(folder)
+    assert p.file == "steps.csv" and "cannot read steps.csv" in p.message
