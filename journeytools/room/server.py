@@ -37,12 +37,17 @@ def notebook_path(facilitator: bool = False) -> Path:
     return Path(__file__).with_name(NOTEBOOKS[bool(facilitator)])
 
 
+# Our page template (no CDN stylesheets) lives in the package; JUPYTER_PATH makes Voilà find it.
+TEMPLATE = "jt-room"
+JUPYTER_DIR = Path(__file__).with_name("jupyter")
+
+
 def voila_command(notebook: Path, port: int, host: str) -> list[str]:
     """The Voilà command line: no browser, code hidden, no port hopping, quiet logs."""
     return [sys.executable, "-m", "voila", str(notebook),
             "--no-browser", f"--port={int(port)}", f"--Voila.ip={host}",
             "--Voila.port_retries=0", "--strip_sources=True", "--show_tracebacks=False",
-            "--theme=light", "--Voila.log_level=WARN"]
+            "--theme=light", "--Voila.log_level=WARN", f"--template={TEMPLATE}"]
 
 
 def lan_addresses() -> list[str]:
@@ -187,6 +192,8 @@ def serve(folder: str | os.PathLike, port: int = DEFAULT_PORT, host: str = DEFAU
     child_env[ROOM_DIR_ENV] = str(folder)
     child_env.setdefault("MPLBACKEND", "Agg")
     child_env.setdefault("PYTHONUNBUFFERED", "1")
+    child_env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(JUPYTER_DIR), child_env.get("JUPYTER_PATH", "")) if p)
     notebook = notebook_path(facilitator)
     process = subprocess.Popen(voila_command(notebook, port, host),
                                env=child_env, cwd=str(notebook.parent), stdin=subprocess.DEVNULL,

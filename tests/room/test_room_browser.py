@@ -102,12 +102,20 @@ def test_participant_adds_pain_point_and_vote_in_browser(luggage: Path,
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
+            external: list[str] = []
+
+            def watch(request) -> None:  # the room must not reach beyond this machine
+                if not request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
+                    external.append(request.url)
+
             board = browser.new_page()
+            board.on("request", watch)
             board.goto(f"http://127.0.0.1:{facilitator_port}/")
             board.wait_for_selector(".jt-fac-pains table", timeout=60_000)
             assert "Online luggage store" in board.inner_text(".jt-facilitator")
 
             page = browser.new_page()
+            page.on("request", watch)
             page.goto(f"http://127.0.0.1:{participant_port}/")
             page.wait_for_selector(".jt-participant .jt-name input", timeout=60_000)
             page.fill(".jt-name input", "Bea Browser")
@@ -144,5 +152,7 @@ def test_participant_adds_pain_point_and_vote_in_browser(luggage: Path,
                 arg=description, timeout=20_000)
             assert board.locator(".jt-fac-pains em").count() == 0
             assert "Traceback" not in page.content() and "Traceback" not in board.content()
+            assert "cdn.jsdelivr.net" not in page.content()
+            assert external == []
         finally:
             browser.close()
