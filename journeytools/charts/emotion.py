@@ -18,7 +18,7 @@ from matplotlib.lines import Line2D
 from .. import scoring
 from ..meta import Stage
 from ..workshop import Workshop
-from ._draw import draw_faces, place_labels, point_boxes
+from ._draw import draw_faces, place_labels, point_boxes, note
 from ._text import clean, shorten, wrap
 from .theme import EMOTION_LABELS, Theme, new_figure, theme_for
 
@@ -185,8 +185,7 @@ def emotion_curves(ws: Workshop, personas: str | list[str] | None = None) -> Fig
         if not len(points):
             what = "No personas" if not ids else "No emotions recorded for " + (
                 ws.persona_name(ids[0]) if len(ids) == 1 else "these personas")
-            ax.text(0.5, 0.5, what, transform=ax.transAxes, ha="center", va="center",
-                    color=theme.muted, style="italic", fontsize=theme.font_size + 2, gid="empty-note")
+            note(ax, what, theme, gid="empty-note")
         _finish_layout(fig)
         left_out = _label_moments(fig, ax, points, colors) if len(points) else 0
         if left_out:
@@ -277,8 +276,7 @@ def compare_states(current: Workshop, future: Workshop, persona: str) -> Figure:
         fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=theme.font_size - 0.5)
         points = pd.concat([cur, fut], ignore_index=True)
         if not len(points):
-            ax.text(0.5, 0.5, f"No emotions recorded for {pname}", transform=ax.transAxes,
-                    ha="center", va="center", color=theme.muted, style="italic", gid="empty-note")
+            note(ax, f"No emotions recorded for {pname}", theme, gid="empty-note")
         _finish_layout(fig)
         if len(points):
             _label_moments(fig, ax, points, colors)

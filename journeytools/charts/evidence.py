@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ._draw import empty_axes
+from ._draw import empty_axes, note
 from .theme import Theme, new_figure
 
 
@@ -33,8 +33,7 @@ def assumed_vs_measured(stages: pd.DataFrame, *, theme: Theme | None = None,
         ax.set_title(title, loc="left", color=theme.accent, fontweight="bold")
         if not len(labels) or (np.isnan(assumed).all() and np.isnan(measured).all()):
             empty_axes(ax)
-            ax.text(0.5, 0.5, "No survey or emotion data", transform=ax.transAxes, ha="center",
-                    va="center", color=theme.muted, style="italic", gid="empty-note")
+            note(ax, "No survey or emotion data", theme, gid="empty-note")
         else:
             x = np.arange(len(labels))
             ax.plot(x, assumed, marker="o", color=theme.muted, linestyle="--", label="assumed (workshop)",
@@ -73,8 +72,7 @@ def kpi_progress(kpis: pd.DataFrame, *, theme: Theme | None = None,
         ax.set_title(title, loc="left", color=theme.accent, fontweight="bold")
         if not ids:
             empty_axes(ax)
-            ax.text(0.5, 0.5, "No KPIs", transform=ax.transAxes, ha="center", va="center",
-                    color=theme.muted, style="italic", gid="empty-note")
+            note(ax, "No KPIs", theme, gid="empty-note")
         else:
             y = np.arange(len(ids))[::-1]
             shown = np.clip(np.nan_to_num(progress, nan=0.0), -0.5, 1.5) * 100

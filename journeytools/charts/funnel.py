@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ._draw import empty_axes
+from ._draw import empty_axes, note
 from ._text import clean, fmt_number, wrap
 from .theme import Theme, new_figure, text_on
 
@@ -118,8 +118,7 @@ def funnel(frame: pd.DataFrame, *, theme: Theme | None = None, title: str = "Fun
                      fontsize=theme.font_size + 3, weight="bold")
         if not len(steps):
             empty_axes(axes[0])
-            axes[0].text(0.5, 0.5, "No funnel data", transform=axes[0].transAxes, ha="center",
-                         va="center", color=theme.muted, style="italic", gid="empty-note")
+            note(axes[0], "No funnel data", theme, gid="empty-note")
         for k, (ax, seg) in enumerate(zip(axes, segments)):
             g = steps[steps["segment"] == seg]
             _panel(ax, g, theme, bar_w, show_labels=k == len(segments) - 1)

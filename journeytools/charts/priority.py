@@ -17,6 +17,7 @@ from matplotlib.patches import Patch, Rectangle
 from .. import scoring
 from ..workshop import Workshop
 from ._draw import empty_axes, place_labels, point_boxes
+from ._draw import note as empty_note
 from ..scoring import opportunity_table as opportunities
 from ._text import clean, fmt_number, shorten, wrap
 from .theme import Theme, new_figure, theme_for
@@ -78,9 +79,7 @@ def priority_matrix(ws: Workshop, persona: str | None = None) -> Figure:
         note = _unscored_note(opps, 9.4)
         if not len(pts):
             empty_axes(ax)
-            ax.text(0.5, 0.5, "No scored opportunities yet", transform=ax.transAxes, ha="center",
-                    va="center", color=theme.muted, style="italic", fontsize=theme.font_size + 2,
-                    gid="empty-note")
+            empty_note(ax, "No scored opportunities yet", theme, gid="empty-note")
             if note:
                 fig.text(0.01, 0.01, note, fontsize=7.5, color=theme.muted, va="bottom")
             _attach_matrix(fig, ws, pts, mv, me, persona)
@@ -225,9 +224,7 @@ def opportunity_ranking(ws: Workshop, persona: str | None = None, top: int = 10)
                       loc="lower right", fontsize=8, title="quadrant", title_fontsize=8)
         else:
             empty_axes(ax)
-            ax.text(0.5, 0.5, "No scored opportunities yet", transform=ax.transAxes, ha="center",
-                    va="center", color=theme.muted, style="italic", fontsize=theme.font_size + 2,
-                    gid="empty-note")
+            empty_note(ax, "No scored opportunities yet", theme, gid="empty-note")
         if note:
             fig.text(0.01, 0.005, note, fontsize=7.5, color=theme.muted, va="bottom")
             fig.get_layout_engine().set(h_pad=0.3)  # type: ignore[union-attr]
