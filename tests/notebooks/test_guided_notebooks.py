@@ -184,3 +184,18 @@ def shown(value: str, text: str) -> bool:
 def test_expectations_cover_every_guided_notebook() -> None:
     assert sorted(EXPECT) == GUIDED
     assert json.loads((NOTEBOOKS / "05_review.ipynb").read_text(encoding="utf-8"))["nbformat"] == 4
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", GUIDED)
+def test_runs_with_default_parameters(name: str, tmp_path: Path) -> None:
+    """Only papermill's `interactive=False`; every other parameter as committed (the repo's
+    luggage-store example), which a headless run must leave untouched."""
+    example = ROOT / "workshops" / "luggage-store"
+    before = snapshot(example)
+    nb = run(name, tmp_path)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors, [f"{e.ename}: {e.evalue}" for e in errors]
+    assert "Online luggage store" in "\n".join(texts(nb))
+    assert snapshot(example) == before
+    assert not (ROOT / "workshops" / "my-first-map").exists()
