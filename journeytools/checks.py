@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 
 from .errors import Problem, quote
-from .meta import stages_of
+from .meta import SLUG, stages_of
 from .schema import WORKSHOP_FILE
 from .workshop import Workshop
 
@@ -46,7 +46,8 @@ def cross_check(ws: Workshop, lines: Lines, broken: Iterable[str] = ()) -> list[
     broken = set(broken)
     stage_ids = {s.id for s in stages_of(ws.meta)}
     def ids(frame: pd.DataFrame) -> set[str]:
-        return set(frame["id"].tolist()) if "id" in frame else set()
+        # invalid ids are reported on their own line; they are not offered as valid targets
+        return {v for v in frame["id"].tolist() if v and SLUG.match(v)} if "id" in frame else set()
 
     persona_ids, tp_ids = ids(ws.personas), ids(ws.touchpoints)
     pain_ids, opp_ids = ids(ws.pain_points), ids(ws.opportunities)

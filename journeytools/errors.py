@@ -7,6 +7,9 @@ from typing import Iterable, Literal
 
 Level = Literal["error", "warning"]
 
+FILE_ORDER = ("workshop.yml", "personas.csv", "touchpoints.csv", "steps.csv", "pain_points.csv",
+              "opportunities.csv", "votes.csv", "kpis.csv")
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -29,7 +32,9 @@ class Problem:
         return f"{where}:{col} {self.message}"
 
     def sort_key(self) -> tuple:
-        return (self.file, self.line or 0, self.column or "", self.message)
+        """Files in the folder's reading order, then line: the order a person fixes them in."""
+        rank = FILE_ORDER.index(self.file) if self.file in FILE_ORDER else len(FILE_ORDER)
+        return (rank, self.file, self.line or 0, self.column or "", self.message)
 
 
 class JourneyToolsError(Exception):

@@ -106,6 +106,8 @@ def _parse(files: dict[str, bytes | None], folder: Path | None,
     errors += cross_check(ws, lines, broken)
     warnings = warnings_for(ws, lines, today) if not errors else []
     ws.warnings = warnings
+    errors.sort(key=Problem.sort_key)
+    warnings.sort(key=Problem.sort_key)
     return Report(errors, warnings, ws if not errors else None)
 
 
