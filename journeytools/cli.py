@@ -9,7 +9,7 @@ from typing import Callable, Optional
 import typer
 from rich.console import Console
 
-from .errors import ConflictError, JourneyToolsError, Problem, ValidationError
+from .errors import JourneyToolsError, Problem, ValidationError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Customer journey maps as plain files: validate, score, report, export.")
@@ -48,7 +48,7 @@ def run(fn: Callable[[], int | None]) -> None:
         n = len(exc.problems)
         err.print(f"{n} problem{'s' if n != 1 else ''} found.")
         code = 1
-    except (JourneyToolsError, ConflictError, FileExistsError, FileNotFoundError, KeyError,
+    except (JourneyToolsError, FileExistsError, FileNotFoundError, KeyError,
             ValueError, PermissionError, NotADirectoryError) as exc:
         if STATE["debug"]:
             raise

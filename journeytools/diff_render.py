@@ -212,18 +212,13 @@ def _row_lines(d: Diff, name: str) -> list[str]:
         done.add(r.id)
         if words:
             lines.append(f"- {r.label}: " + "; ".join(words))
-    for r in t.added:
-        done.add(r.id)
-        desc = _describe(name, dict(r.values))
-        more = extras.get(r.id, [])
-        lines.append(f"- {r.label} added" + (f": {desc}" if desc else "")
-                     + (f"; {'; '.join(more)}" if more else ""))
-    for r in t.removed:
-        done.add(r.id)
-        desc = _describe(name, dict(r.values))
-        more = extras.get(r.id, [])
-        lines.append(f"- {r.label} removed" + (f": {desc}" if desc else "")
-                     + (f"; {'; '.join(more)}" if more else ""))
+    for verb, rows in (("added", t.added), ("removed", t.removed)):
+        for r in rows:
+            done.add(r.id)
+            desc = _describe(name, dict(r.values))
+            more = extras.get(r.id, [])
+            lines.append(f"- {r.label} {verb}" + (f": {desc}" if desc else "")
+                         + (f"; {'; '.join(more)}" if more else ""))
     noun = NOUNS[name][0]
     for item_id, words in extras.items():  # moves caused by other edits
         if item_id not in done and words:

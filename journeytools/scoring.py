@@ -115,10 +115,14 @@ def stage_pain(ws: Workshop, persona: str | None = None,
 
 def hottest_stage(ws: Workshop, persona: str | None = None) -> str | None:
     """The stage with the most weighted pain (ties to the earlier stage); None without stages."""
-    sp = stage_pain(ws, persona)
-    if not len(sp):
+    return _hottest(stage_pain(ws, persona))
+
+
+def _hottest(stages: pd.DataFrame) -> str | None:
+    # argmax returns the first maximum: ties go to the earlier stage
+    if not len(stages):
         return None
-    return str(sp["id"].iloc[int(np.argmax(sp["pain"].to_numpy()))])
+    return str(stages["id"].iloc[int(np.argmax(stages["pain"].to_numpy()))])
 
 
 def journey(ws: Workshop, persona: str) -> pd.DataFrame:
@@ -330,9 +334,7 @@ class Scores:
 
     @property
     def hottest_stage(self) -> str | None:
-        if not len(self.stages):
-            return None
-        return str(self.stages["id"].iloc[int(np.argmax(self.stages["pain"].to_numpy()))])
+        return _hottest(self.stages)
 
     def to_dict(self, top: int | None = None) -> dict[str, Any]:
         """The JSON document of SPEC §4 (``score --format json``)."""
