@@ -7,11 +7,11 @@
 
 from __future__ import annotations
 
-from .append import add_opportunity, add_pain_point, add_vote
+from .store.append import add_opportunity, add_pain_point, add_vote
 from .errors import ConflictError, JourneyToolsError, Problem, ValidationError
-from .folder import Report, load, save, validate
-from .meta import Stage
-from .workshop import Workshop
+from .store.folder import Report, load, save, validate
+from .model.meta import Stage
+from .model.workshop import Workshop
 
 __version__ = "0.1.0"
 

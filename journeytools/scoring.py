@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .workshop import Workshop
+from .model.workshop import Workshop
 
 RICE_FIELDS = ("reach", "impact", "confidence", "effort")
 QUADRANTS = ("quick win", "big bet", "fill-in", "money pit")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journeytools import csvio
+from journeytools.model import csvio
 
 cell = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
 dialects = st.builds(csvio.Dialect, st.sampled_from([",", ";", "\t"]), st.booleans(),

@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 
 import journeytools as jt
 from journeytools.cli import app
-from journeytools.cli_diff import register, resolve_sides
+from journeytools.cli.diff import register, resolve_sides
 from journeytools.diff import Diff, diff
-from journeytools.diff_render import md_escape, show_pair
+from journeytools.diff.render import md_escape, show_pair
 
 WORKSHOPS = Path(__file__).resolve().parent.parent / "workshops"
 

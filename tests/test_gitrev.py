@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 import journeytools as jt
 from journeytools.cli import app
-from journeytools.cli_diff import register
+from journeytools.cli.diff import register
 from journeytools.diff import diff
-from journeytools.gitrev import GitRevisionError, load_at_revision
+from journeytools.store.gitrev import GitRevisionError, load_at_revision
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

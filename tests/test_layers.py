@@ -8,13 +8,10 @@ from pathlib import Path
 PKG = Path(__file__).resolve().parent.parent / "journeytools"
 
 LAYERS = {
-    0: {"errors", "schema", "csvio", "meta", "tables", "workshop", "checks", "folder", "fsutil",
-        "append", "starters"},
-    # diff_render turns a Diff into plain text/Markdown strings (pure, no I/O): Diff.to_text()
-    # and to_markdown() delegate to it, so it sits with the diff logic.
-    1: {"scoring", "diff", "diff_render", "gitrev", "evidence"},
-    2: {"charts", "report", "export", "score_view", "tables_view"},
-    3: {"cli", "cli_diff", "cli_export", "cli_evidence", "cli_room", "widgets", "room", "__main__"},
+    0: {"errors", "vocab", "fsutil", "model", "store"},
+    1: {"scoring", "diff", "evidence"},
+    2: {"charts", "report", "export", "views"},
+    3: {"cli", "widgets", "room", "__main__"},
 }
 LEVEL = {name: level for level, names in LAYERS.items() for name in names}
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import journeytools as jt
-from journeytools.schema import IMPACT_VALUES, SOURCES
+from journeytools.model.schema import IMPACT_VALUES, SOURCES
 
 slug = st.text(string.ascii_lowercase + string.digits, min_size=1, max_size=6).map(lambda s: "a" + s)
 # Free text: anything a person could type into Excel, including quotes, delimiters,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import journeytools as jt
 from journeytools import scoring
-from journeytools.starters import list_starters, new_workshop
+from journeytools.store.starters import list_starters, new_workshop
 
 
 def test_starter_is_valid_and_complete(starter):

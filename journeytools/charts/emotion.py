@@ -16,8 +16,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from .. import scoring
-from ..meta import Stage
-from ..workshop import Workshop
+from ..model.meta import Stage
+from ..model.workshop import Workshop
 from ._draw import draw_faces, place_labels, point_boxes, note
 from ._text import clean, shorten, wrap
 from .theme import EMOTION_LABELS, Theme, new_figure, theme_for

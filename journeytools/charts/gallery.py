@@ -21,8 +21,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import scoring
-from ..folder import load
-from ..workshop import Workshop
+from ..store.folder import load
+from ..model.workshop import Workshop
 from . import (alt_text, assumed_vs_measured, channel_coverage, compare_states, emotion_curves, funnel,
                journey_map, kpi_progress, opportunity_ranking, pain_heatmap, priority_matrix,
                save_figure, theme_for)

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from .. import scoring
-from ..workshop import Workshop
+from ..model.workshop import Workshop
 from ._draw import empty_axes, note
 from ._text import clean, fmt_number, wrap
 from .theme import new_figure, text_on, theme_for, tint

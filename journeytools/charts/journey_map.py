@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyBboxPatch, Rectangle
 
 from .. import scoring
-from ..workshop import Workshop
+from ..model.workshop import Workshop
 from ._draw import draw_faces
 from ..scoring import opportunity_table as opportunities
 from ._text import clean, fmt_number, shorten, text_width, wrap

@@ -15,7 +15,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from .. import scoring
-from ..workshop import Workshop
+from ..model.workshop import Workshop
 from ._draw import empty_axes, place_labels, point_boxes
 from ._draw import note as empty_note
 from ..scoring import opportunity_table as opportunities

@@ -101,7 +101,7 @@ def compute_evidence(workshop_dir: str | os.PathLike, events: str | os.PathLike 
     temporary folder beyond it, with ``threads`` threads (default: all cores). Raises ``ValidationError`` (file, line,
     column, value) for bad input.
     """
-    from ..folder import load
+    from ..store.folder import load
 
     folder = Path(workshop_dir)
     ws = load(folder)

@@ -35,7 +35,7 @@ from typing import Any, Iterable
 import yaml
 
 from ..errors import Problem, ValidationError, quote
-from ..meta import _lines
+from ..model.meta import _lines
 
 UNITS = ("auto", "s", "ms", "us", "ns")
 SCALES = ("csat", "nps")

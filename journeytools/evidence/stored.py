@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from ..workshop import Workshop
+from ..model.workshop import Workshop
 
 
 @dataclass(frozen=True)

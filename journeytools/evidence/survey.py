@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..csvio import decode, parse
+from ..model.csvio import decode, parse
 from ..errors import Problem, ValidationError, quote
 from .mapping import Privacy, SurveySpec
 

@@ -20,8 +20,8 @@ from importlib import import_module
 from pathlib import Path
 
 from ..errors import quote
-from ..folder import load
-from ..workshop import Workshop
+from ..store.folder import load
+from ..model.workshop import Workshop
 
 
 @dataclass(frozen=True)

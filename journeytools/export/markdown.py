@@ -22,7 +22,7 @@ import pandas as pd
 from ..fsutil import write_text_atomic
 from ..scoring import gaps as find_gaps
 from ..scoring import journey, pain_table
-from ..workshop import Workshop
+from ..model.workshop import Workshop
 from . import mermaid
 from ..scoring import opportunity_table as opportunities
 

@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..fsutil import write_text_atomic
 from ..scoring import journey
-from ..workshop import Workshop
+from ..model.workshop import Workshop
 
 NEUTRAL = 3
 NO_EMOTION = " (no emotion recorded, shown as 3)"

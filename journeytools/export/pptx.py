@@ -22,7 +22,7 @@ from types import ModuleType
 from typing import Any, Sequence
 
 from ..scoring import emotion_curve, pain_table
-from ..workshop import Workshop
+from ..model.workshop import Workshop
 from ..scoring import opportunity_table as opportunities
 
 TOP_PAINS = 4

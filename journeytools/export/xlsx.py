@@ -38,15 +38,15 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .. import csvio
+from ..model import csvio
 from ..errors import Problem, ValidationError, quote
-from ..folder import save, validate
-from ..meta import dump_meta, load_meta
-from ..schema import (IMPACT_VALUES, OPPORTUNITY_KINDS, SOURCES, STATUSES, TABLE_NAMES, TABLES,
+from ..store.folder import save, validate
+from ..model.meta import dump_meta, load_meta
+from ..model.schema import (IMPACT_VALUES, OPPORTUNITY_KINDS, SOURCES, STATUSES, TABLE_NAMES, TABLES,
                       TOUCHPOINT_KINDS, WORKSHOP_FILE, Table)
-from ..tables import format_float, to_frame
-from ..checks import cross_check
-from ..workshop import Baseline, Workshop, _frames_equal
+from ..model.tables import format_float, to_frame
+from ..model.checks import cross_check
+from ..model.workshop import Baseline, Workshop, _frames_equal
 
 if TYPE_CHECKING:  # pragma: no cover
     from openpyxl.worksheet.worksheet import Worksheet

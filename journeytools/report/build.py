@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import JourneyToolsError
-from ..folder import load
-from ..starters import project_root
-from ..workshop import Workshop
+from ..store.folder import load
+from ..store.starters import project_root
+from ..model.workshop import Workshop
 from . import index as index_page
 from .kernels import KERNEL_MODES, KernelPool, shutdown
 from .render import PDF_ENGINES, HtmlRenderer, branding, write_pdf

@@ -11,7 +11,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..scoring import score
-from ..workshop import Workshop
+from ..model.workshop import Workshop
 from .html import badge, esc, figure, table
 from .render import templates_dir
 

@@ -11,8 +11,8 @@ import threading
 from pathlib import Path
 from typing import Any, Callable
 
-from ..starters import project_root
-from ..workshop import Workshop
+from ..store.starters import project_root
+from ..model.workshop import Workshop
 
 TEMPLATE_NAME = "report"
 

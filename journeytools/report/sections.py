@@ -14,9 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..folder import load
+from ..store.folder import load
 from ..scoring import Scores, emotion_curve, journey, score, split_list
-from ..workshop import Workshop
+from ..model.workshop import Workshop
 from .html import badge, esc, figure, heading, para, table
 
 SECTIONS = (

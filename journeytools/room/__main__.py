@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ..cli_room import register
+from ..cli.room import register
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="The live workshop room (same as 'journeytools serve').")

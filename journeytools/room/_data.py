@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..schema import TABLES, WORKSHOP_FILE
+from ..model.schema import TABLES, WORKSHOP_FILE
 from ..scoring import opportunity_table, pain_table
-from ..checks import dots_spent
-from ..workshop import Workshop
+from ..model.checks import dots_spent
+from ..model.workshop import Workshop
 
 ROOM_DIR_ENV = "JOURNEYTOOLS_ROOM_DIR"
 """Environment variable naming the workshop folder the room's notebooks open."""

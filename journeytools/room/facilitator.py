@@ -20,8 +20,8 @@ from typing import Any, Callable
 
 import ipywidgets as w
 
-from ..folder import load
-from ..workshop import Workshop
+from ..store.folder import load
+from ..model.workshop import Workshop
 from . import _data as data
 from .render import (header_html, heatmap_table_html, idea_ranking_html, message_html,
                      pain_ranking_html, stage_bars_html, totals_html)

@@ -17,9 +17,9 @@ from typing import Any, Callable
 
 import ipywidgets as w
 
-from ..append import add_opportunity, add_pain_point, add_vote
-from ..folder import load
-from ..workshop import Workshop
+from ..store.append import add_opportunity, add_pain_point, add_vote
+from ..store.folder import load
+from ..model.workshop import Workshop
 from . import _data as data
 from .render import Level, budget_html, header_html, message_html
 

@@ -16,8 +16,8 @@ from typing import Literal
 import pandas as pd
 
 from ..scoring import opportunity_table, pain_table, stage_pain, vote_counts
-from ..checks import voter_key
-from ..workshop import Workshop
+from ..model.checks import voter_key
+from ..model.workshop import Workshop
 
 Level = Literal["info", "ok", "error"]
 _COLOURS = {"info": "#455a64", "ok": "#2e7d32", "error": "#c62828"}

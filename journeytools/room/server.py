@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from ..folder import load
+from ..store.folder import load
 from ._data import ROOM_DIR_ENV
 
 DEFAULT_PORT = 8866

@@ -18,10 +18,10 @@ import ipywidgets as w
 import pandas as pd
 
 from ..errors import ConflictError, Problem, ValidationError
-from ..folder import load, save
-from ..schema import TABLES
-from ..tables import NUMERIC, PARSERS, _series, format_float
-from ..workshop import Workshop
+from ..store.folder import load, save
+from ..model.schema import TABLES
+from ..model.tables import NUMERIC, PARSERS, _series, format_float
+from ..model.workshop import Workshop
 
 ChartFn = Callable[[Workshop], Any]
 Listener = Callable[[Workshop], None]
@@ -115,7 +115,7 @@ class ChartPanel(w.Output):
 
     def refresh(self, ws: Workshop) -> None:
         """Draw the chart for ``ws`` in place of the previous one."""
-        from ..tables_view import figure
+        from ..views.tables import figure
 
         result = self.chart(ws)
         self.draws += 1

@@ -15,9 +15,9 @@ from typing import Any, Callable
 
 import ipywidgets as w
 
-from ..schema import IMPACT_VALUES, STATUSES, TABLES, TOUCHPOINT_KINDS
-from ..tables import format_float
-from ..workshop import Workshop
+from ..model.schema import IMPACT_VALUES, STATUSES, TABLES, TOUCHPOINT_KINDS
+from ..model.tables import format_float
+from ..model.workshop import Workshop
 from ._base import ChartFn, Editor, build_table, cell_text, check_cell, choices, message
 
 Options = Callable[[Workshop], list[tuple[str, str]]]

@@ -13,8 +13,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..append import add_vote
-from ..checks import dots_spent
+from ..store.append import add_vote
+from ..model.checks import dots_spent
 from ._base import ChartFn, Editor, field_row, message, short
 
 
@@ -59,7 +59,7 @@ class DotVoting(Editor):
 
     def dots_left(self, voter: str | None = None) -> int:
         """Dots the voter has left, read from the folder (other voters may have voted)."""
-        from ..folder import load
+        from ..store.folder import load
 
         self.ws = load(self.folder)
         voter = self.voter.value if voter is None else voter

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from typer.testing import CliRunner
 
-from journeytools.cli_evidence import register
+from journeytools.cli.evidence import register
 
 
 def app() -> typer.Typer:

@@ -8,7 +8,7 @@ import typer
 from typer.testing import CliRunner
 
 import journeytools as jt
-from journeytools.cli_export import register
+from journeytools.cli.export import register
 from journeytools.export import export
 from journeytools.export.markdown import cell, render, table
 

@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import journeytools as jt
-from journeytools import csvio
-from journeytools.cli_export import register
+from journeytools.model import csvio
+from journeytools.cli.export import register
 from journeytools.export import export, import_xlsx
 from journeytools.export.xlsx import SHEETS, neutralise, restore
-from journeytools.meta import dump_meta
-from journeytools.schema import TABLES
+from journeytools.model.meta import dump_meta
+from journeytools.model.schema import TABLES
 
 
 def roundtrip(folder: Path, tmp_path: Path, name: str = "back") -> tuple[Path, Path]:

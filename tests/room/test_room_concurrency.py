@@ -10,7 +10,7 @@ from typing import Any, Callable
 import pytest
 
 import journeytools as jt
-from journeytools.checks import dots_spent
+from journeytools.model.checks import dots_spent
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ import typer
 from typer.testing import CliRunner
 
 import journeytools as jt
-from journeytools import cli_room
+from journeytools.cli import room as cli_room
 from journeytools.room import server
 
 

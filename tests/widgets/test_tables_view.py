@@ -6,7 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import journeytools as jt
-from journeytools import scoring, tables_view as view
+from journeytools import scoring
+from journeytools.views import tables as view
 
 
 def test_pain_points_table_is_ranked_and_readable(luggage: Path) -> None:
@@ -77,7 +78,7 @@ def test_changes_since_a_previous_folder(luggage: Path, tmp_path: Path) -> None:
 
 
 def test_locate_resolves_relative_to_the_notebooks(luggage: Path, monkeypatch) -> None:
-    from journeytools.starters import project_root
+    from journeytools.store.starters import project_root
 
     monkeypatch.chdir(luggage.parent)
     assert view.locate("luggage-store") == luggage.resolve()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from .errors import JourneyToolsError
+from ..errors import JourneyToolsError
 
 ANY_HOST_WARNING = ("listening on every network interface: anyone on this network who knows the "
                     "address can open the room and add to the workshop. Use it on a network you "
@@ -29,9 +29,9 @@ def register(app: typer.Typer) -> None:
                                               "of the participant page."),
     ) -> None:
         """Start the live workshop room (Voilà, code hidden) and print the address to share."""
-        from . import cli
-        from .folder import load
-        from .room.server import ANY_HOSTS, serve as start
+        from . import common as cli
+        from ..store.folder import load
+        from ..room.server import ANY_HOSTS, serve as start
 
         def go() -> int:
             title = load(folder).title
@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
                 except RuntimeError as exc:
                     raise JourneyToolsError(str(exc)) from None
                 page = "facilitator view" if facilitator else "participant page"
-                cli.out.print(f"Live room for {cli._esc(title)} — {page}")
+                cli.out.print(f"Live room for {cli.esc(title)} — {page}")
                 label = "Open on the projected screen" if facilitator else "Share this address"
                 for url in room.urls:
                     cli.out.print(f"{label}: {url}")
@@ -53,7 +53,7 @@ def register(app: typer.Typer) -> None:
                 if host in ANY_HOSTS:
                     cli.err.print(f"[yellow]warning:[/yellow] {ANY_HOST_WARNING}")
                 if not facilitator:
-                    cli.out.print(f"Facilitator view: journeytools serve {cli._esc(str(folder))} "
+                    cli.out.print(f"Facilitator view: journeytools serve {cli.esc(str(folder))} "
                                   f"--facilitator --port {room.port + 1}")
                 cli.out.print("Stop the room with Ctrl-C.")
                 code = room.wait()

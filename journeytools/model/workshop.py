@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from .csvio import DEFAULT_DIALECT, Dialect
-from .errors import Problem
+from ..errors import Problem
 from .meta import DEFAULT_DOTS, DEFAULT_REVIEW_MONTHS, Stage, parse_date, stages_of
 from .schema import TABLE_NAMES, TABLES
 from .tables import empty_frame

@@ -11,7 +11,7 @@ import csv
 import io
 from dataclasses import dataclass
 
-from .errors import Problem, quote
+from ..errors import Problem, quote
 
 BOM = "\ufeff"
 

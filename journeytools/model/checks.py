@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from .errors import Problem, quote
+from ..errors import Problem, quote
 from .meta import SLUG, stages_of
 from .schema import WORKSHOP_FILE
 from .workshop import Workshop

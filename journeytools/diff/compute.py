@@ -31,9 +31,9 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from .schema import TABLE_NAMES
-from .scoring import opportunity_table, pain_table
-from .workshop import Workshop
+from ..model.schema import TABLE_NAMES
+from ..scoring import opportunity_table, pain_table
+from ..model.workshop import Workshop
 
 SCHEMA_VERSION = 1
 Status = Literal["added", "removed", "changed"]
@@ -261,7 +261,7 @@ class Diff:
 
     def summary(self) -> str:
         """One sentence counting the changes, e.g. ``1 pain point changed, 1 stage renamed.``"""
-        from .diff_render import summary
+        from .render import summary
 
         return summary(self)
 
@@ -347,13 +347,13 @@ class Diff:
 
         e.g. ``- Pain point 'cart-error': severity 3 → 5; rank 4 → 1; weighted pain 19.5 → 34``
         """
-        from .diff_render import render_text
+        from .render import render_text
 
         return render_text(self)
 
     def to_markdown(self) -> str:
         """Markdown for a pull request: a heading, a summary and one table per section."""
-        from .diff_render import render_markdown
+        from .render import render_markdown
 
         return render_markdown(self)
 

@@ -27,8 +27,8 @@ def register(app: typer.Typer) -> None:
                  "xlsx and pptx default to <folder name>.<format> here."),
     ) -> None:
         """Export to an interchange format (Mermaid: one diagram per persona)."""
-        from .cli import out, run
-        from .export import export
+        from .common import out, run
+        from ..export import export
 
         if to not in FORMATS:
             raise typer.BadParameter(f"expected one of: {', '.join(FORMATS)}", param_hint="--to")
@@ -51,8 +51,8 @@ def register(app: typer.Typer) -> None:
                                    help="Write into a non-empty folder, replacing its workshop files."),
     ) -> None:
         """Read an exported (and edited) Excel workbook back into a workshop folder."""
-        from .cli import out, run
-        from .export import import_xlsx
+        from .common import out, run
+        from ..export import import_xlsx
 
         def go() -> int:
             path = import_xlsx(file, folder, force=force)

@@ -64,8 +64,8 @@ def register(app: typer.Typer) -> None:
         survey: Optional[Path] = typer.Option(None, "--survey", help="CSAT/NPS survey CSV."),
     ) -> None:
         """Funnel and drop-off per stage/touchpoint from an event log, written to DIR/evidence/."""
-        from .cli import _esc, out, run
-        from .evidence import update_evidence
+        from .common import esc, out, run
+        from ..evidence import update_evidence
 
         def go() -> int:
             result = update_evidence(folder, events, mapping, segment=segment,
@@ -77,7 +77,7 @@ def register(app: typer.Typer) -> None:
                       f"{s['privacy']['rows_suppressed']} rows suppressed (fewer than "
                       f"{s['privacy']['min_users']} users).")
             for p in s.get("possible_pain_points", []):
-                out.print(f"possible pain point at {_esc(p['touchpoint'])}: {_esc(p['evidence'])}")
+                out.print(f"possible pain point at {esc(p['touchpoint'])}: {esc(p['evidence'])}")
             out.print(f"wrote {result.out_dir}/funnel.csv, stages.csv, issues.csv, summary.yml")
             return 0
 

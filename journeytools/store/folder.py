@@ -14,14 +14,14 @@ from typing import Iterator
 import pandas as pd
 from filelock import FileLock
 
-from . import csvio
-from .errors import ConflictError, Problem, ValidationError
-from .fsutil import digest, file_digest, write_atomic
-from .meta import dump_meta, load_meta
-from .schema import LOCK_FILE, TABLE_NAMES, TABLES, WORKSHOP_FILE
-from .tables import to_frame, to_rows
-from .checks import cross_check, warnings_for
-from .workshop import Baseline, Workshop
+from ..model import csvio
+from ..errors import ConflictError, Problem, ValidationError
+from ..fsutil import digest, file_digest, write_atomic
+from ..model.meta import dump_meta, load_meta
+from ..model.schema import LOCK_FILE, TABLE_NAMES, TABLES, WORKSHOP_FILE
+from ..model.tables import to_frame, to_rows
+from ..model.checks import cross_check, warnings_for
+from ..model.workshop import Baseline, Workshop
 
 LOCK_TIMEOUT_S = 60
 

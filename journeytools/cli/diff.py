@@ -33,9 +33,9 @@ class DiffFormat(str, enum.Enum):
 
 def _load(path: Path, rev: str | None):  # -> Workshop
     """Load one side, naming the folder (and revision) in every problem reported."""
-    from .errors import ValidationError
-    from .folder import load
-    from .gitrev import load_at_revision
+    from ..errors import ValidationError
+    from ..store.folder import load
+    from ..store.gitrev import load_at_revision
 
     if rev is not None:
         return load_at_revision(path, rev)
@@ -74,12 +74,12 @@ def diff_command(
     fmt: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f", case_sensitive=False,
                                    help="text, markdown (for a pull request) or json."),
 ) -> None:
-    from .cli import out, run
+    from .common import out, run
 
     old_dir, old_rev, new_dir = resolve_sides(old, new, rev, ctx)
 
     def go() -> int:
-        from .diff import diff
+        from ..diff.compute import diff
 
         before = _load(old_dir, old_rev)
         after = _load(new_dir, None)

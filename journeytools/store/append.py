@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from .folder import _save_changes, _serialise, folder_lock, load
-from .schema import IMPACT_VALUES, SOURCES, TABLES
-from .tables import NUMERIC, _series
-from .checks import dots_spent
-from .workshop import Workshop
+from ..model.schema import IMPACT_VALUES, SOURCES, TABLES
+from ..model.tables import NUMERIC, _series
+from ..model.checks import dots_spent
+from ..model.workshop import Workshop
 
 
 def _append(ws: Workshop, table: str, row: dict) -> None:

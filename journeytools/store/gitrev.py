@@ -11,10 +11,10 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
-from .errors import JourneyToolsError, ValidationError
+from ..errors import JourneyToolsError, ValidationError
 from .folder import _parse
-from .schema import TABLE_NAMES, TABLES, WORKSHOP_FILE
-from .workshop import Workshop
+from ..model.schema import TABLE_NAMES, TABLES, WORKSHOP_FILE
+from ..model.workshop import Workshop
 
 GIT_TIMEOUT_S = 60
 

@@ -10,7 +10,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from .csvio import RawTable
-from .errors import Problem, quote
+from ..errors import Problem, quote
 from .schema import Column, Table
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")

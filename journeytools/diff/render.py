@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Iterable
 
-from .diff import (NOUNS, SECTION_ORDER, SUMMARY_FIELDS, Diff, EmotionChange, FieldChange,
+from .compute import (NOUNS, SECTION_ORDER, SUMMARY_FIELDS, Diff, EmotionChange, FieldChange,
                    KpiMove, OpportunityMove, PainMove, RowChange, StageChange, _same)
-from .tables import format_float
+from ..model.tables import format_float
 
 TEXT_LIMIT = 60
 

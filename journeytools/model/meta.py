@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem, quote
+from ..errors import Problem, quote
 from .schema import STATES, WORKSHOP_FILE
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")

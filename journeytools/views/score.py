@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .scoring import Scores
-from .workshop import Workshop
+from ..scoring import Scores
+from ..model.workshop import Workshop
 
 FORMATS = ("table", "csv", "json")
 
@@ -31,8 +31,8 @@ def _num(x: object) -> float | None:
 
 def evidence_dict(ws: Workshop) -> dict:
     """The funnel, possible pain points and KPIs, for ``score --format json``."""
-    from .evidence.kpis import kpi_status
-    from .evidence.stored import read_stored
+    from ..evidence.kpis import kpi_status
+    from ..evidence.stored import read_stored
 
     stored = read_stored(ws)
     funnel = [] if stored is None else [

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .scoring import Scores, emotion_curve, journey, split_list
-from .workshop import Workshop
+from ..scoring import Scores, emotion_curve, journey, split_list
+from ..model.workshop import Workshop
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -90,7 +90,7 @@ def figure(fig: "Figure", alt: str = "") -> "_Figure":
     of the cell and frees its memory when a notebook draws many charts.
     """
     try:
-        from .charts.export import alt_text, figure_bytes
+        from ..charts.export import alt_text, figure_bytes
     except ImportError:  # pragma: no cover - charts not installed
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
@@ -128,7 +128,7 @@ def locate(path: str | os.PathLike, notebook_dir: str | os.PathLike | None = Non
     p = Path(path).expanduser()
     if p.is_absolute() or p.exists():
         return p.resolve() if p.exists() else p
-    from .starters import project_root
+    from ..store.starters import project_root
 
     base = Path(notebook_dir) if notebook_dir else project_root() / "notebooks"
     candidate = (base / p).resolve()
@@ -145,7 +145,7 @@ def own_workshop(path: str | os.PathLike = "", template: str = "retail-ecommerce
     """
     import tempfile
 
-    from .starters import new_workshop, project_root
+    from ..store.starters import new_workshop, project_root
 
     if str(path).strip():
         folder = Path(path).expanduser()
@@ -160,7 +160,7 @@ def own_workshop(path: str | os.PathLike = "", template: str = "retail-ecommerce
 
 def starters() -> "Styler":
     """The starter templates a new workshop can begin from."""
-    from .starters import list_starters
+    from ..store.starters import list_starters
 
     items = list_starters()
     frame = pd.DataFrame({"Template": [s.name for s in items], "Title": [s.title for s in items],
@@ -400,10 +400,10 @@ def changes_since(folder: str | os.PathLike, since_rev: str = "",
     """
     import journeytools as jt
 
-    from .diff import diff
+    from ..diff.compute import diff
 
     if since_rev:
-        from .gitrev import load_at_revision
+        from ..store.gitrev import load_at_revision
         old, label = load_at_revision(folder, since_rev), f"revision {since_rev}"
     elif previous and str(previous).strip():
         old, label = jt.load(previous), f"{previous}"

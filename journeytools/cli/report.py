@@ -1,0 +1,48 @@
+"""``journeytools report``: per-persona client reports and an index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .common import err, esc, out, progress_printer, run
+
+def register(app: typer.Typer) -> None:
+    """Add the ``report`` command to ``app``."""
+
+    @app.command()
+    def report(folder: Path = typer.Argument(..., help="Workshop folder."),
+               output: Path = typer.Option(Path("reports"), "--output", "-o", help="Output folder."),
+               persona: list[str] = typer.Option([], "--persona", "-p",
+                                                 help="Persona id (repeat for several; default: all)."),
+               fmt: str = typer.Option("html", "--format", "-f", help="html, pdf or html,pdf."),
+               jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+                                                  help="Parallel kernels (default: CPU count)."),
+               pdf_engine: str = typer.Option("weasyprint", "--pdf-engine",
+                                              help="weasyprint (default) or chromium."),
+               notebook: Optional[Path] = typer.Option(None, "--notebook",
+                                                       help="A custom report notebook (parameters: "
+                                                            "workshop, persona, today)."),
+               today: str = typer.Option("", "--today", help="Date shown in the reports (ISO; default today)."),
+               kernels: str = typer.Option("fork", "--kernels",
+                                           help="fork: each persona's kernel is forked from a warm parent "
+                                                "(fastest); warm: a new kernel process started ahead; "
+                                                "fresh: plain papermill start-up.")
+               ) -> None:
+        """Per-persona client reports (HTML/PDF) via papermill, plus an index."""
+        from ..report.build import ReportOptions, build_reports
+
+        def go() -> int:
+            formats = tuple(f.strip().lower() for f in fmt.split(",") if f.strip())
+            opts = ReportOptions(formats=formats, jobs=jobs, pdf_engine=pdf_engine,
+                                 personas=tuple(p.strip().lower() for p in persona),
+                                 notebook=notebook, today=today, kernels=kernels)
+            result = build_reports(folder, output, opts, progress=progress_printer())
+            for failure in result.failures:
+                err.print(f"[red]failed:[/red] {esc(failure)}")
+            out.print(f"reports: {result.index}")
+            return 1 if result.failures else 0
+
+        run(go)

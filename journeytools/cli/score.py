@@ -1,0 +1,42 @@
+"""``journeytools score``: ranked pain points, stage pain and opportunities."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .common import err, out, run
+
+def register(app: typer.Typer) -> None:
+    """Add the ``score`` command to ``app``."""
+
+    @app.command()
+    def score(folder: Path = typer.Argument(..., help="Workshop folder."),
+              persona: Optional[str] = typer.Option(None, "--persona", "-p", help="Only this persona's view."),
+              top: Optional[int] = typer.Option(None, "--top", "-n", min=1, help="Show the top N rows."),
+              fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json.")) -> None:
+        """Ranked pain points, stage pain, ranked opportunities with quadrant, and gaps."""
+        from ..views import score as score_view
+        from ..store.folder import load
+        from ..scoring import score as compute
+
+        if fmt not in score_view.FORMATS:
+            err.print(f"error: --format must be one of {', '.join(score_view.FORMATS)}, got {fmt!r}")
+            raise typer.Exit(2)
+
+        def go() -> int:
+            ws = load(folder)
+            if persona is not None and persona.strip().lower() not in set(ws.personas["id"]):
+                raise ValueError(f"unknown persona {persona!r}; personas: {', '.join(ws.personas['id'])}")
+            scores = compute(ws, persona.strip().lower() if persona else None)
+            if fmt == "table":
+                score_view.print_tables(out, ws, scores, top)
+            else:
+                extra = score_view.evidence_dict(ws) if fmt == "json" else None
+                sys.stdout.write(score_view.render(scores, fmt, top, extra))
+            return 0
+
+        run(go)

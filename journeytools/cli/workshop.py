@@ -1,0 +1,63 @@
+"""``journeytools validate``, ``templates``, ``new`` and ``notebooks``: a workshop folder's life begins here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from .common import err, esc, out, print_problems, run
+
+def register(app: typer.Typer) -> None:
+    """Add the workshop commands to ``app``."""
+
+    @app.command()
+    def validate(folder: Path = typer.Argument(..., help="Workshop folder.")) -> None:
+        """Check a workshop folder; exit 1 listing every problem."""
+        from ..store.folder import validate as check
+
+        def go() -> int:
+            report = check(folder)
+            print_problems(report.warnings, out)
+            if report.errors:
+                print_problems(report.errors)
+                n = len(report.errors)
+                err.print(f"{folder}: {n} problem{'s' if n != 1 else ''} found.")
+                return 1
+            ws = report.workshop
+            assert ws is not None
+            counts = (f"{len(ws.stages)} stages, {len(ws.personas)} personas, "
+                      f"{len(ws.touchpoints)} touchpoints, {len(ws.steps)} steps, "
+                      f"{len(ws.pain_points)} pain points, {len(ws.opportunities)} opportunities, "
+                      f"{len(ws.votes)} votes, {len(ws.kpis)} KPIs")
+            w = len(report.warnings)
+            out.print(f"{folder}: valid — {counts}" + (f" ({w} warning{'s' if w != 1 else ''})" if w else ""))
+            return 0
+
+        run(go)
+
+    @app.command()
+    def templates() -> None:
+        """List the starter templates."""
+        from ..store.starters import list_starters
+
+        def go() -> int:
+            for s in list_starters():
+                out.print(f"{s.name:<18} {esc(s.title)}" + (f" — {esc(s.description)}" if s.description else ""))
+            return 0
+
+        run(go)
+
+    @app.command()
+    def new(folder: Path = typer.Argument(..., help="Folder to create (must be empty or absent)."),
+            template: str = typer.Option("retail-ecommerce", "--template", "-t",
+                                         help="Starter template (see 'journeytools templates').")) -> None:
+        """Create a valid workshop from a starter template."""
+        from ..store.starters import new_workshop
+
+        def go() -> int:
+            path = new_workshop(folder, template)
+            out.print(f"created {path} from template {template!r}; next: journeytools validate {path}")
+            return 0
+
+        run(go)
