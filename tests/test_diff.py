@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import json
 import re
@@ -16,7 +17,7 @@ from typer.testing import CliRunner
 import journeytools as jt
 from journeytools.cli import app
 from journeytools.cli.diff import register, resolve_sides
-from journeytools.diff import Diff, diff
+from journeytools.diff import Diff, diff, summary, to_dict, to_json, to_markdown, to_text
 from journeytools.diff.render import md_escape, show_pair
 
 WORKSHOPS = Path(__file__).resolve().parent.parent / "workshops"
@@ -54,9 +55,9 @@ def test_diff_with_itself_is_empty(example: Path) -> None:
     d = diff(ws, jt.load(example))
     assert d.is_empty
     assert d.tables == () and d.pain_moves == () and d.opportunity_moves == ()
-    assert "No changes." in d.to_text()
-    assert "No changes." in d.to_markdown()
-    doc = d.to_dict()
+    assert "No changes." in to_text(d)
+    assert "No changes." in to_markdown(d)
+    doc = to_dict(d)
     assert doc["empty"] is True and doc["summary"] == "No changes."
 
 
@@ -89,10 +90,10 @@ def test_severity_change_reports_field_and_rank_move(base: jt.Workshop) -> None:
     assert {m.id: (m.rank_before, m.rank_after) for m in d.pain_moves} == {
         "no-pink": (4, 2), "no-video-review": (2, 3), "chat-queue-wait": (3, 4)}
     assert d.meta == () and d.stages == () and d.emotions == () and d.kpi_moves == ()
-    text = d.to_text()
+    text = to_text(d)
     assert "- Pain point 'no-pink': severity 3 → 5; rank 4 → 2; weighted pain 19 → 31" in text
     assert "- Pain point 'no-video-review': rank 2 → 3" in text
-    assert "1 pain point changed" in d.summary()
+    assert "1 pain point changed" in summary(d)
 
 
 def test_added_pain_point(luggage: Path) -> None:
@@ -107,9 +108,9 @@ def test_added_pain_point(luggage: Path) -> None:
     assert values["severity"] == 5 and values["touchpoint"] == "checkout"
     move = d.pain_move(added[0].id)
     assert move is not None and move.rank_before is None and move.rank_after is not None
-    text = d.to_text()
+    text = to_text(d)
     assert f"- Pain point '{added[0].id}' added: persona greta, touchpoint checkout, severity 5" in text
-    md = d.to_markdown()
+    md = to_markdown(d)
     assert "Apple Pay button \\| hidden" in md
     assert "Apple Pay button | hidden" not in md
 
@@ -124,10 +125,10 @@ def test_removed_touchpoint_and_its_steps(base: jt.Workshop) -> None:
     step = d.table("steps").removed[0]
     assert step.key_dict == {"persona": "mia", "touchpoint": "unboxing", "occurrence": 1}
     assert d.pain_moves == () and d.opportunity_moves == ()
-    text = d.to_text()
+    text = to_text(d)
     assert "- Touchpoint 'unboxing' removed: Unboxing, stage delivery, channel packaging" in text
     assert "- Mia's step at 'unboxing' removed: order 8, emotion" in text
-    assert "1 touchpoint removed, 1 step removed" in d.summary()
+    assert "1 touchpoint removed, 1 step removed" in summary(d)
 
 
 def test_rename_and_reorder_stages(base: jt.Workshop) -> None:
@@ -140,11 +141,11 @@ def test_rename_and_reorder_stages(base: jt.Workshop) -> None:
     changes = {(s.id, s.change, s.before, s.after) for s in d.stages}
     assert changes == {("purchase", "renamed", "Purchase", "Checkout"),
                        ("advocacy", "moved", 5, 4)}
-    text = d.to_text()
+    text = to_text(d)
     assert "- Stage 'purchase' renamed: Purchase → Checkout" in text
     assert "- Stage 'advocacy' moved: position 5 → 4" in text
     assert "Stage order now: Awareness → Consideration → Checkout → Sharing & loyalty → Delivery" in text
-    assert "1 stage renamed, 1 stage moved" in d.summary()
+    assert "1 stage renamed, 1 stage moved" in summary(d)
 
 
 def test_added_and_removed_stage_do_not_count_as_moves(base: jt.Workshop) -> None:
@@ -152,7 +153,7 @@ def test_added_and_removed_stage_do_not_count_as_moves(base: jt.Workshop) -> Non
     new.meta["stages"] = [{"id": "dreaming", "name": "Dreaming"}] + new.meta["stages"]
     d = diff(base, new)
     assert [(s.id, s.change, s.after) for s in d.stages] == [("dreaming", "added", 1)]
-    assert "- Stage 'dreaming' added at position 1 ('Dreaming')" in d.to_text()
+    assert "- Stage 'dreaming' added at position 1 ('Dreaming')" in to_text(d)
 
 
 def test_emotion_change(base: jt.Workshop) -> None:
@@ -161,11 +162,11 @@ def test_emotion_change(base: jt.Workshop) -> None:
     d = diff(base, new)
     assert only_changes(d) == {("steps", "mia/cart/1", "changed")}
     assert [(e.persona, e.touchpoint, e.before, e.after) for e in d.emotions] == [("mia", "cart", 1, 4)]
-    text = d.to_text()
+    text = to_text(d)
     assert "Emotions\n- Mia at 'cart' (Add to cart and cart page): emotion 1 → 4 (better)" in text
     assert "Steps\n" not in text  # the emotion is the step's only change: said once
-    assert d.summary() == "1 emotion changed."
-    md = d.to_markdown()
+    assert summary(d) == "1 emotion changed."
+    md = to_markdown(d)
     assert "### Emotions" in md and "| Mia | cart | 1 | 4 | better |" in md
 
 
@@ -178,11 +179,11 @@ def test_effort_change_moves_quadrant(base: jt.Workshop) -> None:
     assert move is not None and move.quadrant_changed
     assert (move.quadrant_before, move.quadrant_after) == ("quick win", "big bet")
     assert (move.rank_before, move.rank_after) == (1, 3)
-    text = d.to_text()
+    text = to_text(d)
     assert ("- Opportunity 'fix-cart-error': effort 0.75 → 6; quadrant quick win → big bet; "
             "rank 1 → 3") in text
-    assert "changed quadrant" in d.summary()
-    doc = d.to_dict()
+    assert "changed quadrant" in summary(d)
+    doc = to_dict(d)
     opp = next(o for o in doc["opportunities"] if o["id"] == "fix-cart-error")
     assert opp["quadrant_before"] == "quick win" and opp["quadrant_after"] == "big bet"
     assert opp["quadrant_changed"] is True
@@ -199,10 +200,10 @@ def test_metadata_changes(base: jt.Workshop) -> None:
         ("title", "Online luggage store — purchase journey", "Luggage | purchase journey"),
         ("branding.primary_color", "#C2185B", "#00796B"),
     }
-    text = d.to_text()
+    text = to_text(d)
     assert "- reviewed: 2026-11-22 → 2027-05-20" in text
     assert "- branding.primary_color: #C2185B → #00796B" in text
-    md = d.to_markdown()
+    md = to_markdown(d)
     assert "| reviewed | 2026-11-22 | 2027-05-20 |" in md
     assert "Luggage \\| purchase journey" in md
 
@@ -216,8 +217,8 @@ def test_kpi_current_move(base: jt.Workshop) -> None:
     assert (m.baseline_after, m.target_after, m.current_before, m.current_after) == (58.0, 72.0, 61.5, 66.0)
     assert m.progress_before == pytest.approx(0.25) and m.progress_after == pytest.approx(8 / 14, abs=1e-6)
     assert ("- KPI 'cart-conversion': current 61.5 → 66; progress 25% → 57% of the way from "
-            "baseline 58 to target 72") in d.to_text()
-    assert "| cart-conversion | conversion | 58 | 72 | 61.5 % | 66 % | 25% → 57% |" in d.to_markdown()
+            "baseline 58 to target 72") in to_text(d)
+    assert "| cart-conversion | conversion | 58 | 72 | 61.5 % | 66 % | 25% → 57% |" in to_markdown(d)
 
 
 def test_added_vote_moves_pain(luggage: Path) -> None:
@@ -228,7 +229,7 @@ def test_added_vote_moves_pain(luggage: Path) -> None:
     assert vote.key_dict["voter"] == "nina" and vote.key_dict["item"] == "missed-delivery"
     move = d.pain_move("missed-delivery")
     assert move is not None and move.weighted_pain_after == pytest.approx(move.weighted_pain_before + 3)
-    assert "Dot vote by nina for 'missed-delivery'" in d.to_text()
+    assert "Dot vote by nina for 'missed-delivery'" in to_text(d)
 
 
 def test_repeated_visits_are_matched_in_order(base: jt.Workshop) -> None:
@@ -239,7 +240,7 @@ def test_repeated_visits_are_matched_in_order(base: jt.Workshop) -> None:
     d = diff(base, new)
     (row,) = d.table("steps").added
     assert row.key_dict == {"persona": "mia", "touchpoint": "cart", "occurrence": 2}
-    assert "Mia's step at 'cart' (visit 2) added" in d.to_text()
+    assert "Mia's step at 'cart' (visit 2) added" in to_text(d)
 
 
 def test_extra_columns_and_blanks(base: jt.Workshop) -> None:
@@ -253,7 +254,7 @@ def test_extra_columns_and_blanks(base: jt.Workshop) -> None:
     got = {(r.id, c.field, c.before, c.after) for r in t.changed for c in r.changes}
     assert got == {("andy", "team_note", None, "check with sales"),
                    ("mia", "segment", "Style-led first-time buyer", None)}
-    text = d.to_text()
+    text = to_text(d)
     assert "segment 'Style-led first-time buyer' → (blank)" in text
     assert "columns added to personas.csv: team_note" in text
 
@@ -276,7 +277,7 @@ def test_markdown_tables_are_well_formed(base: jt.Workshop) -> None:
     new = edited(base)
     set_cell(new, "pain_points", {"id": "no-pink"}, "description", "Pink | rose\nnot stocked")
     set_cell(new, "pain_points", {"id": "no-pink"}, "severity", 5)
-    md = diff(base, new, old_label="main", new_label="feature").to_markdown()
+    md = to_markdown(diff(base, new, old_label="main", new_label="feature"))
     assert md.startswith("## Journey map changes: Online luggage store — purchase journey\n")
     assert "From main to feature." in md
     assert "### Pain points" in md and "### Pain point ranking" in md
@@ -293,7 +294,7 @@ def test_json_schema(base: jt.Workshop) -> None:
     new = edited(base)
     set_cell(new, "pain_points", {"id": "no-pink"}, "severity", 5)
     set_cell(new, "steps", {"persona": "mia", "touchpoint": "cart"}, "emotion", None)
-    doc = json.loads(json.dumps(diff(base, new, old_label="a", new_label="b").to_dict()))
+    doc = json.loads(json.dumps(to_dict(diff(base, new, old_label="a", new_label="b"))))
     assert set(doc) == {"schema_version", "old", "new", "empty", "summary", "meta", "stages",
                         "tables", "emotions", "pain_points", "opportunities", "kpis"}
     assert doc["schema_version"] == 1 and doc["old"] == "a" and doc["empty"] is False
@@ -343,8 +344,8 @@ def test_random_edit_is_reported_exactly(base: jt.Workshop, edit) -> None:
     (row,) = d.table(table).rows()
     assert row.status == "changed"
     assert [c.field for c in row.changes] == [column]
-    assert not d.is_empty and d.to_text() and d.to_markdown()
-    json.dumps(d.to_dict())
+    assert not d.is_empty and to_text(d) and to_markdown(d)
+    json.dumps(to_dict(d))
     if column == "emotion":
         assert len(d.emotions) == 1
 
@@ -386,7 +387,8 @@ def test_cli_text(two_versions: tuple[Path, Path]) -> None:
     old, new = two_versions
     res = runner.invoke(app, ["diff", str(old), str(new)])
     assert res.exit_code == 0, res.output
-    assert f"Changes from {old} to {new}" in res.output
+    assert res.stderr.splitlines()[0] == f"comparing {old} → {new}"
+    assert res.stdout.startswith(f"Changes from {old} to {new}\n")
     assert "Pain point 'no-pink': severity 3 → 5; rank 4 → 2" in res.output
 
 
@@ -397,7 +399,7 @@ def test_cli_markdown_and_json(two_versions: tuple[Path, Path]) -> None:
     assert "| no-pink | changed | severity | 3 | 5 |" in res.output
     res = runner.invoke(app, ["diff", str(old), str(new), "-f", "json"])
     assert res.exit_code == 0, res.output
-    doc = json.loads(res.output)
+    doc = json.loads(res.stdout)
     assert doc["tables"]["pain_points"]["changed"][0]["key"] == {"id": "no-pink"}
 
 
@@ -413,6 +415,19 @@ def test_cli_new_defaults_to_current_folder(two_versions: tuple[Path, Path],
     res = runner.invoke(app, ["diff", str(old)])
     assert res.exit_code == 0, res.output
     assert "severity 3 → 5" in res.output
+
+
+def test_cli_says_what_it_compares(two_versions: tuple[Path, Path],
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """With NEW left out, the first line (stderr) names the current folder in full."""
+    old, new = two_versions
+    monkeypatch.chdir(new)
+    for fmt in ("text", "markdown", "json"):
+        res = runner.invoke(app, ["diff", str(old), "-f", fmt])
+        assert res.exit_code == 0, res.output
+        assert res.stderr.splitlines()[0] == f"comparing {old} → the current folder ({Path.cwd()})"
+        assert "comparing" not in res.stdout
+    assert json.loads(res.stdout)["new"] == "."
 
 
 def test_cli_invalid_input_exits_one(luggage: Path, tmp_path: Path) -> None:
@@ -440,8 +455,82 @@ def test_removed_pain_point_says_where_it_ranked(base: jt.Workshop) -> None:
     new.pain_points = new.pain_points[new.pain_points["id"] != "no-pink"].reset_index(drop=True)
     d = diff(base, new)
     assert only_changes(d) == {("pain_points", "no-pink", "removed")}
-    line = next(ln for ln in d.to_text().splitlines() if "'no-pink' removed" in ln)
+    line = next(ln for ln in to_text(d).splitlines() if "'no-pink' removed" in ln)
     assert line.startswith("- Pain point 'no-pink' removed: persona mia, touchpoint colour-selector, "
                            "severity 3, frequency 4")
     assert line.endswith("; was rank 4, weighted pain 19")
-    assert "| no-pink | removed |" in d.to_markdown()
+    assert "| no-pink | removed |" in to_markdown(d)
+
+
+def test_to_json_is_to_dict(base: jt.Workshop) -> None:
+    new = edited(base)
+    set_cell(new, "pain_points", {"id": "no-pink"}, "severity", 5)
+    d = diff(base, new)
+    assert json.loads(to_json(d)) == json.loads(json.dumps(to_dict(d)))
+    assert to_dict(d)["summary"] == summary(d)
+
+
+# -- package layout ------------------------------------------------------------------------
+DIFF_PACKAGE = Path(jt.__file__).parent / "diff"
+
+
+def diff_imports(path: Path) -> list[tuple[str, list[str]]]:
+    """(module of journeytools.diff, names taken) for every import of one in ``path``, those
+    inside functions included; ``__init__`` stands for the package itself."""
+    modules = {p.stem for p in DIFF_PACKAGE.glob("*.py")}
+    found: list[tuple[str, list[str]]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [((a.name.split(".") + ["__init__"])[2], []) for a in node.names
+                      if a.name.split(".")[:2] == ["journeytools", "diff"]]
+            continue
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        parts = (node.module or "").split(".") if node.module else []
+        if node.level == 0 and parts[:2] == ["journeytools", "diff"]:
+            parts = parts[2:]
+        elif node.level == 2 and parts[:1] == ["diff"]:
+            parts = parts[1:]
+        elif node.level != 1:
+            continue
+        names = [a.name for a in node.names]
+        if parts:
+            found.append((parts[0], names))
+        else:  # from . import x: a sibling module, or a name from the package's __init__
+            found += [(n, []) if n in modules else ("__init__", [n]) for n in names]
+    return found
+
+
+def import_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One cycle in ``graph`` (module -> modules it imports) as a path, or [] when none."""
+    state: dict[str, str] = {}
+    path: list[str] = []
+
+    def visit(m: str) -> list[str]:
+        state[m] = "open"
+        path.append(m)
+        for n in sorted(graph.get(m, ())):
+            if state.get(n) == "open":
+                return path[path.index(n):] + [n]
+            if n not in state and (cycle := visit(n)):
+                return cycle
+        state[m] = "done"
+        path.pop()
+        return []
+
+    return next((c for m in sorted(graph) if m not in state and (c := visit(m))), [])
+
+
+def test_diff_package_imports_one_way() -> None:
+    assert import_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == ["a", "b", "c", "a"]
+    graph = {p.stem: {m for m, _ in diff_imports(p)} for p in DIFF_PACKAGE.glob("*.py")}
+    assert {"changes", "compute", "render"} <= set(graph)
+    assert import_cycle(graph) == [], graph
+    assert graph["changes"] == set(), "changes.py is the bottom layer: it imports no sibling"
+    assert "__init__" not in set().union(*(v for k, v in graph.items() if k != "__init__"))
+
+
+def test_diff_modules_share_only_public_names() -> None:
+    for p in DIFF_PACKAGE.glob("*.py"):
+        private = [(m, n) for m, names in diff_imports(p) for n in names if n.startswith("_")]
+        assert not private, (p.name, private)

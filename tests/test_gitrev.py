@@ -140,6 +140,7 @@ def test_cli_rev_with_folder(repo: Path) -> None:
     set_severity(folder, "no-pink", 5)
     res = runner.invoke(app, ["diff", str(folder), "--rev", "HEAD"])
     assert res.exit_code == 0, res.output
+    assert res.stderr.splitlines()[0] == f"comparing {folder} as committed at HEAD → {folder} on disk"
     assert f"Changes from {folder} at HEAD to {folder}" in res.output
     assert "Pain point 'no-pink': severity 3 → 5; rank 4 → 2" in res.output
 
@@ -150,7 +151,9 @@ def test_cli_rev_current_folder_json(repo: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.chdir(folder)
     res = runner.invoke(app, ["diff", "--rev", "HEAD", "--format", "json"])
     assert res.exit_code == 0, res.output
-    doc = json.loads(res.output)
+    here = f"the current folder ({Path.cwd()})"
+    assert res.stderr.splitlines()[0] == f"comparing {here} as committed at HEAD → {here} on disk"
+    doc = json.loads(res.stdout)
     assert doc["old"] == ". at HEAD" and doc["new"] == "."
     assert doc["tables"]["pain_points"]["changed"][0]["fields"] == [
         {"field": "severity", "before": 3, "after": 5}]

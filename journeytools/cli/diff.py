@@ -20,6 +20,9 @@ changes and KPI moves.
   journeytools diff --rev HEAD~1     the same for the current folder
   journeytools diff OLD NEW --rev R  OLD as committed at R against NEW on disk
 
+The first line, on stderr, says what is compared (naming the current folder in full when
+it is one side), so redirected output stays clean.
+
 Exits 0 when both versions load (differences or not), 1 when one is invalid or cannot be
 read, 2 on a usage error.
 """
@@ -61,6 +64,20 @@ def resolve_sides(old: Optional[Path], new: Optional[Path], rev: Optional[str],
     return old, None, new if new is not None else Path(".")
 
 
+def describe_sides(old_dir: Path, old_rev: Optional[str], new_dir: Path) -> str:
+    """``comparing OLD → NEW`` in words: the current folder named in full, revisions spelled out.
+
+    >>> describe_sides(Path("v1"), None, Path("v2"))
+    'comparing v1 → v2'
+    """
+    def name(folder: Path) -> str:
+        return f"the current folder ({Path.cwd()})" if str(folder) == "." else str(folder)
+
+    if old_rev is None:
+        return f"comparing {name(old_dir)} → {name(new_dir)}"
+    return f"comparing {name(old_dir)} as committed at {old_rev} → {name(new_dir)} on disk"
+
+
 def diff_command(
     ctx: typer.Context,
     old: Optional[Path] = typer.Argument(
@@ -74,19 +91,21 @@ def diff_command(
     fmt: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f", case_sensitive=False,
                                    help="text, markdown (for a pull request) or json."),
 ) -> None:
-    from .common import out, run
+    from .common import err, out, run
 
     old_dir, old_rev, new_dir = resolve_sides(old, new, rev, ctx)
 
     def go() -> int:
-        from ..diff.compute import diff
+        from ..diff import diff, to_json, to_markdown, to_text
 
+        err.print(describe_sides(old_dir, old_rev, new_dir), markup=False, highlight=False,
+                  emoji=False)
         before = _load(old_dir, old_rev)
         after = _load(new_dir, None)
         old_label = f"{old_dir} at {old_rev}" if old_rev else str(old_dir)
         result = diff(before, after, old_label=old_label, new_label=str(new_dir))
-        rendered = {DiffFormat.text: result.to_text, DiffFormat.markdown: result.to_markdown,
-                    DiffFormat.json: lambda: result.to_json() + "\n"}[fmt]()
+        rendered = {DiffFormat.text: to_text, DiffFormat.markdown: to_markdown,
+                    DiffFormat.json: lambda d: to_json(d) + "\n"}[fmt](result)
         out.print(rendered, end="", markup=False, highlight=False, emoji=False)
         return 0
 

@@ -1,16 +1,17 @@
-"""Words for a :class:`~journeytools.diff.Diff`: plain text and pull-request markdown.
+"""Words for a :class:`~journeytools.diff.changes.Diff`: plain text and pull-request markdown.
 
-Pure string building, no printing; :meth:`Diff.to_text` and :meth:`Diff.to_markdown` call here.
+Pure string building, no printing: :func:`to_text` and :func:`to_markdown` (also exported by
+:mod:`journeytools.diff`).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any, Iterable
 
-from .compute import (NOUNS, SECTION_ORDER, SUMMARY_FIELDS, Diff, EmotionChange, FieldChange,
-                   KpiMove, OpportunityMove, PainMove, RowChange, StageChange, _same)
 from ..model.tables import format_float
+from .changes import (NOUNS, SECTION_ORDER, SUMMARY_FIELDS, Diff, EmotionChange, FieldChange,
+                      KpiMove, OpportunityMove, PainMove, RowChange, StageChange, same)
+from .counts import summary
 
 TEXT_LIMIT = 60
 
@@ -80,50 +81,6 @@ def _arrow(before: Any, after: Any) -> str:
     return f"{a} → {b}"
 
 
-def _plural(n: int, table: str) -> str:
-    one, many, _ = NOUNS[table]
-    return f"{n} {one if n == 1 else many}"
-
-
-def summary(d: Diff) -> str:
-    if d.is_empty:
-        return "No changes."
-    parts: list[str] = []
-    if d.meta:
-        n = len(d.meta)
-        parts.append(f"{n} workshop detail{'s' if n != 1 else ''} changed")
-    counts = Counter(s.change for s in d.stages)
-    for change in ("added", "removed", "renamed", "moved", "changed"):
-        if counts[change]:
-            n = counts[change]
-            parts.append(f"{n} stage{'s' if n != 1 else ''} {change}")
-    for name in SECTION_ORDER:
-        t = d.table(name)
-        steps_changed = (sum(1 for r in t.changed if any(c.field != "emotion" for c in r.changes))
-                         if name == "steps" else len(t.changed))
-        for n, word in ((steps_changed, "changed"), (len(t.added), "added"),
-                        (len(t.removed), "removed")):
-            if n:
-                parts.append(f"{_plural(n, name)} {word}")
-        if name == "steps" and d.emotions:
-            n = len(d.emotions)
-            parts.append(f"{n} emotion{'s' if n != 1 else ''} changed")
-        cols = len(t.columns_added) + len(t.columns_removed)
-        if cols:
-            parts.append(f"{NOUNS[name][1]} columns changed")
-    moved = sum(1 for m in d.pain_moves if m.rank_before is not None and m.rank_after is not None
-                and m.rank_before != m.rank_after)
-    if moved:
-        parts.append(f"{moved} pain point rank{'s' if moved != 1 else ''} moved")
-    quads = sum(1 for m in d.opportunity_moves if m.quadrant_changed
-                and m.quadrant_before is not None and m.quadrant_after is not None)
-    if quads:
-        parts.append(f"{quads} opportunit{'ies' if quads != 1 else 'y'} changed quadrant")
-    if not parts:
-        parts.append("scores moved")
-    return ", ".join(parts) + "."
-
-
 def _describe(table: str, values: dict[str, Any]) -> str:
     """A few words about an added or removed row."""
     bits = []
@@ -152,7 +109,7 @@ def _pain_words(m: PainMove | None) -> list[str]:
     out = []
     if m.rank_before != m.rank_after:
         out.append(f"rank {m.rank_before} → {m.rank_after}")
-    if not _same(m.weighted_pain_before, m.weighted_pain_after):
+    if not same(m.weighted_pain_before, m.weighted_pain_after):
         out.append(f"weighted pain {show(m.weighted_pain_before)} → {show(m.weighted_pain_after)}")
     return out
 
@@ -249,7 +206,11 @@ def _heading(d: Diff) -> str:
     return "Changes to the journey map"
 
 
-def render_text(d: Diff) -> str:
+def to_text(d: Diff) -> str:
+    """Plain words, one line per change, grouped in sections.
+
+    e.g. ``- Pain point 'cart-error': severity 3 → 5; rank 4 → 1; weighted pain 19.5 → 34``
+    """
     out = [_heading(d)]
     if d.is_empty:
         out.append("No changes.")
@@ -300,7 +261,7 @@ def _md_pair(before: Any, after: Any) -> tuple[str, str]:
 
 
 def _md_moved(before: Any, after: Any) -> str:
-    if _same(before, after):
+    if same(before, after):
         return _md_cell(after)
     return f"{_md_cell(before) or '(blank)'} → {_md_cell(after) or '(blank)'}"
 
@@ -316,7 +277,8 @@ def _key_words(r: RowChange) -> str:
     return f"{k['voter']} for {k['item']}{at}"
 
 
-def render_markdown(d: Diff) -> str:
+def to_markdown(d: Diff) -> str:
+    """Markdown for a pull request: a heading, a summary and one table per section."""
     title = f"## Journey map changes" + (f": {md_escape(d.title)}" if d.title else "")
     out = [title, ""]
     if d.old_label and d.new_label:

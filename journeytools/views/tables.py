@@ -400,7 +400,7 @@ def changes_since(folder: str | os.PathLike, since_rev: str = "",
     """
     import journeytools as jt
 
-    from ..diff.compute import diff
+    from ..diff import diff, to_markdown
 
     if since_rev:
         from ..store.gitrev import load_at_revision
@@ -411,7 +411,7 @@ def changes_since(folder: str | os.PathLike, since_rev: str = "",
         return ("No earlier version given: set `since_rev` (a git revision such as `HEAD~1` or a "
                 "tag) or `previous` (a folder with the last reviewed copy) in the parameters cell "
                 "to see what changed.")
-    return diff(old, jt.load(folder), old_label=label, new_label="the map as it is now").to_markdown()
+    return to_markdown(diff(old, jt.load(folder), old_label=label, new_label="the map as it is now"))
 
 
 def next_steps(ws: Workshop, scores: Scores, today: dt.date | None = None) -> list[str]:
