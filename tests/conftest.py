@@ -18,7 +18,9 @@ EXAMPLES = sorted(p.name for p in WORKSHOPS.iterdir() if (p / "workshop.yml").is
 TEMPLATES = sorted(p.name for p in STARTERS.iterdir() if (p / "workshop.yml").is_file()) \
     if STARTERS.is_dir() else []
 
-os.environ.setdefault("JOURNEYTOOLS_HOME", str(ROOT))
+# Resources are found through the package (journeytools/resources links to the folders above),
+# exactly as an installed wheel finds them; no JOURNEYTOOLS_HOME.
+os.environ.pop("JOURNEYTOOLS_HOME", None)
 
 
 def copy_workshop(src: Path, dst: Path) -> Path:

@@ -11,7 +11,6 @@ opportunity addresses the step's pain point), clearly titled as such.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -22,6 +21,7 @@ from matplotlib.figure import Figure
 
 from .. import scoring
 from ..store.folder import load
+from ..store.resources import resource_dir
 from ..model.workshop import Workshop
 from . import (alt_text, assumed_vs_measured, channel_coverage, compare_states, emotion_curves, funnel,
                journey_map, kpi_progress, opportunity_ranking, pain_heatmap, priority_matrix,
@@ -30,22 +30,13 @@ from . import (alt_text, assumed_vs_measured, channel_coverage, compare_states, 
 ACTIVE = {"planned", "in-progress", "done"}
 
 
-def default_sources(root: Path | None = None) -> list[Path]:
-    """The worked examples (``workshops/*``) and starter templates (``templates/starters/*``)."""
-    root = root or _root()
+def default_sources() -> list[Path]:
+    """The worked examples and starter templates shipped with the package."""
     out = []
-    for parent in (root / "workshops", root / "templates" / "starters"):
-        if parent.is_dir():
-            out += sorted(p for p in parent.iterdir() if (p / "workshop.yml").is_file())
+    for parent in (resource_dir("workshops"), resource_dir("starters")):
+        out += sorted(p for p in parent.iterdir()
+                      if (p / "workshop.yml").is_file() and p.name != "my-first-map")
     return out
-
-
-def _root() -> Path:
-    env = os.environ.get("JOURNEYTOOLS_HOME")
-    if env and Path(env, "workshops").is_dir():
-        return Path(env)
-    here = Path(__file__).resolve().parents[2]
-    return here if (here / "workshops").is_dir() else Path.cwd()
 
 
 def gallery_name(folder: Path) -> str:

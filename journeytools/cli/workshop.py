@@ -61,3 +61,21 @@ def register(app: typer.Typer) -> None:
             return 0
 
         run(go)
+
+    @app.command()
+    def notebooks(folder: Path = typer.Argument(..., help="Folder to copy them into (created if absent)."),
+                  overwrite: bool = typer.Option(False, "--overwrite",
+                                                 help="Replace notebooks already there.")) -> None:
+        """Copy the guided notebooks (and the worked examples they open) into a folder of yours."""
+        from ..store.resources import copy_notebooks
+
+        def go() -> int:
+            written = copy_notebooks(folder, overwrite=overwrite)
+            for path in written:
+                out.print(f"wrote {esc(str(path))}")
+            if not written:
+                out.print(f"{esc(str(folder))} already holds the notebooks (--overwrite replaces them)")
+            out.print(f"open them with: jupyter lab {esc(str(Path(folder) / 'notebooks'))}")
+            return 0
+
+        run(go)

@@ -13,7 +13,7 @@ from typing import Callable
 
 from ..errors import JourneyToolsError
 from ..store.folder import load
-from ..store.starters import project_root
+from ..store.resources import report_notebook
 from ..model.workshop import Workshop
 from . import index as index_page
 from .kernels import KERNEL_MODES, KernelPool, shutdown
@@ -21,10 +21,6 @@ from .render import PDF_ENGINES, HtmlRenderer, branding, write_pdf
 
 FORMATS = ("html", "pdf")
 Progress = Callable[[str, int, int], None]
-
-
-def report_notebook() -> Path:
-    return project_root() / "notebooks" / "persona_report.ipynb"
 
 
 @dataclass(frozen=True)

@@ -11,18 +11,19 @@ import threading
 from pathlib import Path
 from typing import Any, Callable
 
-from ..store.starters import project_root
+from ..store.resources import resource_dir
 from ..model.workshop import Workshop
 
 TEMPLATE_NAME = "report"
 
 
 def templates_dir() -> Path:
-    return project_root() / "templates"
+    """The folder holding the nbconvert template folder ``report/`` (package data)."""
+    return resource_dir("report").parent
 
 
 def report_css() -> str:
-    return (templates_dir() / TEMPLATE_NAME / "report.css").read_text(encoding="utf-8")
+    return (resource_dir("report") / "report.css").read_text(encoding="utf-8")
 
 
 def logo_data_uri(ws: Workshop) -> str:

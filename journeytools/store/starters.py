@@ -9,7 +9,9 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import JourneyToolsError
 from .folder import load, save
+from .resources import resource_dir
 
 
 @dataclass(frozen=True)
@@ -20,14 +22,17 @@ class Starter:
     path: Path
 
 
-def project_root() -> Path:
-    """The folder holding ``templates/``, ``notebooks/`` and ``workshops/``."""
-    env = os.environ.get("JOURNEYTOOLS_HOME")
-    return Path(env) if env else Path(__file__).resolve().parent.parent
+class UnknownTemplate(JourneyToolsError):
+    """No starter template has that name."""
+
+
+class FolderNotEmpty(JourneyToolsError):
+    """A new workshop must go into an empty or absent folder."""
 
 
 def starters_dir() -> Path:
-    return project_root() / "templates" / "starters"
+    """The starter templates shipped with the package (``templates/starters`` in a clone)."""
+    return resource_dir("starters")
 
 
 def list_starters() -> list[Starter]:
@@ -52,10 +57,10 @@ def new_workshop(target: str | os.PathLike, template: str = "retail-ecommerce") 
     """Create a workshop in ``target`` (which must be empty or absent) from a starter."""
     target = Path(target)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise FileExistsError(f"{target} is not empty; choose a new folder for the workshop")
+        raise FolderNotEmpty(f"{target} is not empty; choose a new folder for the workshop")
     starters = {s.name: s for s in list_starters()}
     if template not in starters:
-        raise KeyError(f"unknown template {template!r}; available: {', '.join(starters) or 'none'}")
+        raise UnknownTemplate(f"unknown template {template!r}; available: {', '.join(starters) or 'none'}")
     ws = load(starters[template].path)
     save(ws, target)
     readme = starters[template].path / "README.md"

@@ -123,14 +123,15 @@ def locate(path: str | os.PathLike, notebook_dir: str | os.PathLike | None = Non
 
     Absolute paths are kept. A relative path is tried against the current folder (JupyterLab
     starts kernels in the notebook's folder), then against ``notebook_dir`` (default: the
-    project's ``notebooks/``), so ``"../workshops/luggage-store"`` works from both.
+    guided notebooks shipped with the package), so ``"../workshops/luggage-store"`` works from
+    a clone, a folder made by ``journeytools notebooks DIR`` and a headless run alike.
     """
     p = Path(path).expanduser()
     if p.is_absolute() or p.exists():
         return p.resolve() if p.exists() else p
-    from ..store.starters import project_root
+    from ..store.resources import resource_dir
 
-    base = Path(notebook_dir) if notebook_dir else project_root() / "notebooks"
+    base = Path(notebook_dir) if notebook_dir else resource_dir("notebooks")
     candidate = (base / p).resolve()
     return candidate if candidate.exists() else p
 
@@ -139,18 +140,19 @@ def own_workshop(path: str | os.PathLike = "", template: str = "retail-ecommerce
                  interactive: bool = True) -> Path:
     """The learner's own workshop folder, created from a starter template when absent.
 
-    A blank ``path`` means ``../workshops/my-first-map`` next to the notebooks when
-    interactive, and a fresh temporary folder when headless (so a test or CI run leaves
-    nothing behind in the project).
+    A blank ``path`` means ``../workshops/my-first-map`` beside the notebooks folder the kernel
+    runs in when interactive (``my-first-map`` in the current folder elsewhere), and a fresh
+    temporary folder when headless (so a test or CI run leaves nothing behind).
     """
     import tempfile
 
-    from ..store.starters import new_workshop, project_root
+    from ..store.starters import new_workshop
 
     if str(path).strip():
         folder = Path(path).expanduser()
     elif interactive:
-        folder = project_root() / "workshops" / "my-first-map"
+        here = Path.cwd()
+        folder = (here.parent / "workshops" if here.name == "notebooks" else here) / "my-first-map"
     else:
         folder = Path(tempfile.mkdtemp(prefix="journeytools-")) / "my-first-map"
     if not (folder / "workshop.yml").is_file():

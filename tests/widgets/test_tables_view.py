@@ -78,12 +78,12 @@ def test_changes_since_a_previous_folder(luggage: Path, tmp_path: Path) -> None:
 
 
 def test_locate_resolves_relative_to_the_notebooks(luggage: Path, monkeypatch) -> None:
-    from journeytools.store.starters import project_root
+    from journeytools.store.resources import resource_dir
 
     monkeypatch.chdir(luggage.parent)
     assert view.locate("luggage-store") == luggage.resolve()
     assert view.locate("../workshops/luggage-store") == \
-        (project_root() / "workshops" / "luggage-store").resolve()
+        (resource_dir("workshops") / "luggage-store").resolve()
     assert view.locate(str(luggage)) == luggage.resolve()
 
 
