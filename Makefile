@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 REPORTS ?= out/reports
 
-.PHONY: all setup system-deps test test-fast examples gallery slides bench spark clean
+.PHONY: all setup system-deps lint test test-fast examples gallery slides bench spark clean
 
 all: setup examples
 
@@ -34,8 +34,12 @@ examples: setup
 	  $(BIN)/journeytools report $$ws -o $(REPORTS)/$$name --format html,pdf || exit 1; done
 	@echo "Example reports:"; for f in $(REPORTS)/*/index.html; do echo "  $$(pwd)/$$f"; done
 
-test: setup
+test: setup lint
 	$(BIN)/python -m pytest -n $(JOBS) -q
+
+lint: setup
+	$(BIN)/ruff check journeytools tests benchmarks
+	$(BIN)/mypy
 
 test-fast: setup
 	$(BIN)/python -m pytest -n $(JOBS) -q -m "not slow"
