@@ -1,0 +1,55 @@
+"""One vocabulary: the words, faces and patterns every part of journeytools shows or checks.
+
+The room, the notebook widgets, the reports and the exports all read these, so severity 3 means
+the same thing on a participant's phone, on the projector and in the client's PDF.
+
+>>> SEVERITY[3], FREQUENCY[5], EMOTION_FACES[5]
+('costs time or money', 'every time', '😄')
+>>> shorten("a long pain point description", 12)
+'a long pain…'
+"""
+
+from __future__ import annotations
+
+import re
+
+# ids: non-empty slugs (SPEC §2), matched after stripping and lower-casing.
+SLUG_PATTERN = r"[a-z0-9][a-z0-9_-]*"
+SLUG = re.compile(SLUG_PATTERN + r"\Z")
+
+# Pain point scales (1–5). Words describe what it does to the customer, in their terms.
+SEVERITY = {1: "a minor annoyance", 2: "irritating", 3: "costs time or money",
+            4: "makes them doubt us", 5: "stops them completely"}
+FREQUENCY = {1: "rarely", 2: "now and then", 3: "often", 4: "most of the time", 5: "every time"}
+
+# Emotion (1 = very negative … 5 = very positive): one face per value everywhere.
+EMOTION_FACES = {1: "😫", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
+EMOTION_WORDS = {1: "very negative", 2: "negative", 3: "neutral", 4: "positive", 5: "very positive"}
+
+# RICE impact (Intercom's scale).
+IMPACT_VALUES = (0.25, 0.5, 1.0, 2.0, 3.0)
+IMPACT_WORDS = {0.25: "minimal", 0.5: "low", 1.0: "medium", 2.0: "high", 3.0: "massive"}
+
+ELLIPSIS = "…"
+
+
+def labelled(words: dict, value: object) -> str:
+    """``"3 · costs time or money"``: a scale value with its word, as pickers show it."""
+    number = f"{value:g}" if isinstance(value, float) else str(value)
+    return f"{number} · {words[value]}"
+
+
+def face(emotion: object) -> str:
+    """The face for an emotion value (1–5); '' when blank or off the scale."""
+    try:
+        return EMOTION_FACES.get(int(emotion), "")  # type: ignore[call-overload]  # any number-like
+    except (TypeError, ValueError):
+        return ""
+
+
+def shorten(text: object, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, ending in an ellipsis when cut."""
+    value = "" if text is None else str(text)
+    if len(value) <= limit:
+        return value
+    return value[: max(limit - 1, 0)].rstrip() + ELLIPSIS
