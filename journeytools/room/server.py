@@ -13,6 +13,7 @@ on localhost unless told otherwise.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -23,11 +24,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from ..errors import JourneyToolsError
 from ..store.folder import load
 from ._data import ROOM_DIR_ENV
 
+HOSTS_ENV = "JOURNEYTOOLS_ROOM_HOSTS"  # read by .launch (kept free of its Voilà imports here)
+
 DEFAULT_PORT = 8866
 DEFAULT_HOST = "127.0.0.1"
+# A workshop room: 25 participants' pages (~150 MB of kernel each), a few for the projector.
+DEFAULT_MAX_PARTICIPANTS = 25
+FACILITATOR_MAX = 4
+# A page that nobody is connected to (closed tab, a script loading pages) loses its kernel after this.
+CULL_IDLE_SECONDS = 60
 NOTEBOOKS = {False: "participant.ipynb", True: "facilitator.ipynb"}
 ANY_HOSTS = ("0.0.0.0", "::", "")
 
@@ -42,12 +51,31 @@ TEMPLATE = "jt-room"
 JUPYTER_DIR = Path(__file__).with_name("jupyter")
 
 
-def voila_command(notebook: Path, port: int, host: str) -> list[str]:
-    """The Voilà command line: no browser, code hidden, no port hopping, quiet logs."""
-    return [sys.executable, "-m", "voila", str(notebook),
+def voila_command(notebook: Path, port: int, host: str, max_kernels: int = DEFAULT_MAX_PARTICIPANTS,
+                  code: str = "", cull_seconds: int = CULL_IDLE_SECONDS) -> list[str]:
+    """The Voilà command line (through :mod:`.launch`, which adds the Host check and the cap):
+    no browser, code hidden, no tracebacks, no port hopping, idle kernels culled, quiet logs."""
+    manager = "RoomKernelManager"
+    return [sys.executable, "-m", "journeytools.room.launch", str(notebook),
             "--no-browser", f"--port={int(port)}", f"--Voila.ip={host}",
             "--Voila.port_retries=0", "--strip_sources=True", "--show_tracebacks=False",
-            "--theme=light", "--Voila.log_level=WARN", f"--template={TEMPLATE}"]
+            "--theme=light", "--Voila.log_level=WARN", f"--template={TEMPLATE}",
+            f"--VoilaConfiguration.multi_kernel_manager_class=journeytools.room.launch.{manager}",
+            f"--{manager}.max_kernels={int(max_kernels)}",
+            f"--{manager}.cull_idle_timeout={int(cull_seconds)}",
+            f"--{manager}.cull_interval={max(1, min(10, int(cull_seconds) // 2))}",
+            f"--{manager}.cull_connected=False", f"--{manager}.cull_busy=False",
+            f"--Voila.token={code}"]
+
+
+def host_names() -> list[str]:
+    """Names by which this machine may be asked for (the Host check accepts any IP address)."""
+    names = ["localhost"]
+    for name in (socket.gethostname(), socket.getfqdn()):
+        for n in (name, f"{name}.local", f"{name.split('.')[0]}.local"):
+            if n and n.lower() not in names:
+                names.append(n.lower())
+    return names
 
 
 def lan_addresses() -> list[str]:
@@ -97,6 +125,46 @@ def free_port(host: str = DEFAULT_HOST) -> int:
         return int(s.getsockname()[1])
 
 
+def _descendants(pid: int) -> list[Any]:
+    """Processes started by ``pid`` (kernels), as psutil handles; [] when it is gone."""
+    import psutil  # comes with ipykernel
+
+    try:
+        return list(psutil.Process(pid).children(recursive=True))
+    except psutil.Error:
+        return []
+
+
+def _kill_all(procs: list[Any], timeout: float) -> None:
+    """Terminate, then kill, whatever of ``procs`` still runs."""
+    import psutil
+
+    alive = [p for p in procs if p.is_running()]
+    for p in alive:
+        try:
+            p.terminate()
+        except psutil.Error:
+            pass
+    _, alive = psutil.wait_procs(alive, timeout=min(timeout, 5))
+    for p in alive:
+        try:
+            p.kill()
+        except psutil.Error:
+            pass
+
+
+def kernel_count(room: "RoomServer") -> int:
+    """Kernels the room has running now."""
+    return sum(1 for p in _descendants(room.process.pid) if "ipykernel" in " ".join(_cmdline(p)))
+
+
+def _cmdline(proc: Any) -> list[str]:
+    try:
+        return list(proc.cmdline())
+    except Exception:  # noqa: BLE001 - a process that vanished has no command line
+        return []
+
+
 def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
@@ -111,6 +179,7 @@ class RoomServer:
     facilitator: bool
     process: subprocess.Popen
     urls: list[str] = field(default_factory=list)
+    code: str = ""
 
     @property
     def local_url(self) -> str:
@@ -149,9 +218,11 @@ class RoomServer:
                 signal.signal(signal.SIGTERM, previous)
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop Voilà and the kernels it started (its own process group)."""
+        """Stop Voilà and every kernel it started. Kernels run in sessions of their own, so
+        they are looked up first and any left after Voilà's own shutdown are killed."""
         if self.process.poll() is not None:
             return
+        children = _descendants(self.process.pid)
         try:
             os.killpg(self.process.pid, signal.SIGTERM)
         except (ProcessLookupError, PermissionError, AttributeError):
@@ -164,6 +235,7 @@ class RoomServer:
             except (ProcessLookupError, PermissionError, AttributeError):
                 self.process.kill()
             self.process.wait(timeout=timeout)
+        _kill_all(children + _descendants(self.process.pid), timeout)
 
     def __enter__(self) -> "RoomServer":
         return self
@@ -174,14 +246,23 @@ class RoomServer:
 
 def serve(folder: str | os.PathLike, port: int = DEFAULT_PORT, host: str = DEFAULT_HOST,
           facilitator: bool = False, *, log: IO[Any] | None = None,
-          env: dict[str, str] | None = None) -> RoomServer:
+          env: dict[str, str] | None = None, max_participants: int | None = None,
+          code: str = "", cull_seconds: int = CULL_IDLE_SECONDS) -> RoomServer:
     """Start the room for ``folder`` and return at once (see ``RoomServer.wait_ready``).
 
     The folder is validated first (``jt.ValidationError`` when it is not a valid workshop);
     ``OSError`` when the port is taken. ``facilitator`` serves the live totals page instead of
     the participant page; run both (two ports) for a workshop. ``port=0`` picks a free port.
     ``log`` receives Voilà's output (default: this process's stdout/stderr).
+    ``max_participants`` caps the pages open at once (default 25, 4 for the facilitator view);
+    ``code`` is an access code participants need (it is part of the printed addresses).
     """
+    if code and not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", code):
+        raise JourneyToolsError("an access code is 1-64 letters, digits, '-' or '_'")
+    cap = max_participants if max_participants is not None else (
+        FACILITATOR_MAX if facilitator else DEFAULT_MAX_PARTICIPANTS)
+    if cap < 1:
+        raise JourneyToolsError("--max-participants must be at least 1")
     folder = Path(folder).expanduser().resolve()
     load(folder)  # fail early and clearly on a broken folder
     if port == 0:
@@ -192,11 +273,13 @@ def serve(folder: str | os.PathLike, port: int = DEFAULT_PORT, host: str = DEFAU
     child_env[ROOM_DIR_ENV] = str(folder)
     child_env.setdefault("MPLBACKEND", "Agg")
     child_env.setdefault("PYTHONUNBUFFERED", "1")
+    child_env[HOSTS_ENV] = ",".join(host_names())
     child_env["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(JUPYTER_DIR), child_env.get("JUPYTER_PATH", "")) if p)
     notebook = notebook_path(facilitator)
-    process = subprocess.Popen(voila_command(notebook, port, host),
+    process = subprocess.Popen(voila_command(notebook, port, host, cap, code, cull_seconds),
                                env=child_env, cwd=str(notebook.parent), stdin=subprocess.DEVNULL,
                                stdout=log, stderr=subprocess.STDOUT if log is not None else None,
                                start_new_session=True)
-    return RoomServer(folder, port, host, facilitator, process, share_urls(host, port))
+    urls = [f"{u}?token={code}" if code else u for u in share_urls(host, port)]
+    return RoomServer(folder, port, host, facilitator, process, urls, code)

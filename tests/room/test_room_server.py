@@ -42,7 +42,7 @@ def test_shipped_notebooks_are_clean(facilitator: bool, call: str) -> None:
 
 def test_voila_command_hides_code_and_stays_put() -> None:
     cmd = server.voila_command(Path("/x/participant.ipynb"), 9000, "127.0.0.1")
-    assert cmd[1:4] == ["-m", "voila", "/x/participant.ipynb"]
+    assert cmd[1:4] == ["-m", "journeytools.room.launch", "/x/participant.ipynb"]
     for flag in ["--no-browser", "--port=9000", "--Voila.ip=127.0.0.1", "--strip_sources=True",
                  "--Voila.port_retries=0", "--show_tracebacks=False"]:
         assert flag in cmd
