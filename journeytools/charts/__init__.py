@@ -12,8 +12,8 @@ pyplot) with alt text (:func:`alt_text`) and the plotted data in ``fig._jt_data`
 from __future__ import annotations
 
 from .emotion import compare_states, emotion_curves
-from .export import alt_text, figure_bytes, save_figure
 from .evidence import assumed_vs_measured, kpi_progress
+from .export import alt_text, figure_bytes, save_figure
 from .funnel import funnel
 from .heatmaps import channel_coverage, pain_heatmap
 from .journey_map import journey_map

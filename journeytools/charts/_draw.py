@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any, Literal
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.markers import MarkerStyle
 from matplotlib.path import Path
@@ -14,6 +17,10 @@ from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
 from .theme import Theme
+
+Values = Sequence[float] | np.ndarray  # coordinates or emotions, as a list or an array
+HAlign = Literal["left", "center", "right"]
+VAlign = Literal["bottom", "baseline", "center", "center_baseline", "top"]
 
 
 @lru_cache(maxsize=8)
@@ -30,20 +37,20 @@ def face_marker(emotion: int) -> MarkerStyle:
     return MarkerStyle(Path.make_compound_path(outline, *eyes, mouth))
 
 
-def draw_faces(ax: Axes, xs: Sequence[float], ys: Sequence[float], emotions: Sequence[float],
+def draw_faces(ax: Axes, xs: Values, ys: Values, emotions: Values,
                theme: Theme, *, size: float = 15.0, zorder: float = 5, gid: str = "emotion",
                edge: str | None = None) -> None:
     """Filled circles coloured by emotion with a face drawn on top."""
     if not len(xs):
         return
-    xs, ys = np.asarray(xs, float), np.asarray(ys, float)
+    x, y = np.asarray(xs, float), np.asarray(ys, float)
     em = np.clip(np.rint(np.asarray(emotions, float)), 1, 5).astype(int)
     colors = [theme.emotion_color(e) for e in em]
-    sc = ax.scatter(xs, ys, s=size ** 2, c=colors, marker="o", linewidths=0, zorder=zorder)
+    sc = ax.scatter(x, y, s=size ** 2, c=colors, marker="o", linewidths=0, zorder=zorder)
     sc.set_gid(gid)
     for level in sorted(set(em.tolist())):
         sel = em == level
-        ax.plot(xs[sel], ys[sel], ls="none", marker=face_marker(level), ms=size,
+        ax.plot(x[sel], y[sel], ls="none", marker=face_marker(level), ms=size,
                 mfc="none", mec=edge or "#1A1A1A", mew=0.9, zorder=zorder + 0.1)
 
 
@@ -66,9 +73,17 @@ def _overlap(a: Bbox, b: Bbox) -> float:
     return w * h if w > 0 and h > 0 else 0.0
 
 
+def renderer(fig: Figure) -> RendererBase:
+    """The renderer of a chart figure, for measuring text before anything is drawn."""
+    canvas = fig.canvas
+    # new_figure attaches an Agg canvas; the base canvas class has no get_renderer()
+    assert isinstance(canvas, FigureCanvasAgg), "chart figures come from theme.new_figure"
+    return canvas.get_renderer()
+
+
 # Candidate label positions around a point, in offset points: (dx, dy, ha, va).
-def candidates(r: float) -> list[tuple[float, float, str, str]]:
-    out = []
+def candidates(r: float) -> list[tuple[float, float, HAlign, VAlign]]:
+    out: list[tuple[float, float, HAlign, VAlign]] = []
     for k in (1.0, 2.0, 3.2):
         d = r * k
         out += [(0, -d, "center", "top"), (0, d, "center", "bottom"), (d, 0, "left", "center"),
@@ -88,8 +103,8 @@ def place_labels(fig: Figure, ax: Axes, items: Sequence[dict[str, Any]],
     ``items``: dicts with ``x``, ``y`` (data), ``text`` and optional ``color``, ``radius`` (points),
     ``gid``, ``weight``. The layout of ``fig`` must be final (no layout engine afterwards).
     """
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    frame = ax.get_window_extent(renderer)
+    rend = renderer(fig)
+    frame = ax.get_window_extent(rend)
     placed: list[Bbox] = list(obstacles)
     out = []
     for it in items:
@@ -107,10 +122,10 @@ def place_labels(fig: Figure, ax: Axes, items: Sequence[dict[str, Any]],
         best, best_score, best_bb = None, float("inf"), None
         for i, (dx, dy, ha, va) in enumerate(candidates(r)):
             ann.set_position((dx, dy))
-            ann.set_ha(ha)
-            ann.set_va(va)
-            ann.update_positions(renderer)
-            bb = Text.get_window_extent(ann, renderer).padded(3.0)
+            ann.set_horizontalalignment(ha)
+            ann.set_verticalalignment(va)
+            ann.update_positions(rend)
+            bb = Text.get_window_extent(ann, rend).padded(3.0)
             outside = (max(frame.x0 - bb.x0, 0) + max(bb.x1 - frame.x1, 0)) * bb.height + \
                 (max(frame.y0 - bb.y0, 0) + max(bb.y1 - frame.y1, 0)) * bb.width
             score = sum(_overlap(bb, p) for p in placed) + 4 * outside + i * 1e-3
@@ -120,8 +135,8 @@ def place_labels(fig: Figure, ax: Axes, items: Sequence[dict[str, Any]],
                 break
         assert best is not None and best_bb is not None
         ann.set_position(best[:2])
-        ann.set_ha(best[2])
-        ann.set_va(best[3])
+        ann.set_horizontalalignment(best[2])
+        ann.set_verticalalignment(best[3])
         if ann.arrow_patch is not None and abs(best[0]) <= 1.5 * r and abs(best[1]) <= 1.5 * r:
             ann.arrow_patch.set_visible(False)
         placed.append(best_bb)

@@ -4,6 +4,7 @@ pinned font (no renderer needed, so layouts are computed before anything is draw
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
@@ -13,6 +14,8 @@ from .theme import FONT_FAMILY
 ELLIPSIS = "…"
 _TTP = TextToPath()
 SAFETY = 1.06  # Agg renders a hair wider than the outline metrics
+
+FontStyle = Literal["normal", "italic", "oblique"]
 
 
 def clean(value: object) -> str:
@@ -51,7 +54,7 @@ def shorten(text: object, max_chars: int) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
-def text_width(text: str, size: float, weight: str = "normal", style: str = "normal") -> float:
+def text_width(text: str, size: float, weight: str = "normal", style: FontStyle = "normal") -> float:
     """Width of one line of ``text`` in points."""
     if not text:
         return 0.0
@@ -60,7 +63,7 @@ def text_width(text: str, size: float, weight: str = "normal", style: str = "nor
     return float(w) * SAFETY
 
 
-def _break_word(word: str, width: float, size: float, weight: str, style: str) -> list[str]:
+def _break_word(word: str, width: float, size: float, weight: str, style: FontStyle) -> list[str]:
     """Split a word longer than ``width`` into pieces that fit."""
     pieces, cur = [], ""
     for ch in word:
@@ -73,7 +76,7 @@ def _break_word(word: str, width: float, size: float, weight: str, style: str) -
 
 
 def wrap(text: object, width_pt: float, size: float, *, weight: str = "normal",
-         style: str = "normal", max_lines: int | None = None) -> list[str]:
+         style: FontStyle = "normal", max_lines: int | None = None) -> list[str]:
     """Lines of ``text`` no wider than ``width_pt`` points; with ``max_lines``, the last line
     ends with '…' when text was left out."""
     s = clean(text)
@@ -110,7 +113,7 @@ def wrap(text: object, width_pt: float, size: float, *, weight: str = "normal",
 
 
 def fit(text: object, width_pt: float, size: float, *, max_chars: int | None = None,
-        max_lines: int | None = None, weight: str = "normal", style: str = "normal") -> str:
+        max_lines: int | None = None, weight: str = "normal", style: FontStyle = "normal") -> str:
     """Shorten to ``max_chars``, then wrap to ``width_pt``: the text, joined with newlines."""
     s = shorten(text, max_chars) if max_chars else clean(text)
     return "\n".join(wrap(s, width_pt, size, weight=weight, style=style, max_lines=max_lines))

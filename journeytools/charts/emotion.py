@@ -7,7 +7,8 @@ Moments of truth (SPEC §3: emotion ≤ 2, or a drop of 2 or more) are ringed an
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -18,14 +19,25 @@ from matplotlib.lines import Line2D
 from .. import scoring
 from ..model.meta import Stage
 from ..model.workshop import Workshop
-from ._draw import draw_faces, place_labels, point_boxes, note
+from ._draw import draw_faces, note, place_labels, point_boxes
 from ._text import clean, shorten, wrap
 from .theme import EMOTION_LABELS, Theme, new_figure, theme_for
+
+if TYPE_CHECKING:
+    from matplotlib.typing import LineStyleType
 
 MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
 MAX_LABELS = 24
 POINT_COLUMNS = ["persona", "persona_name", "state", "step", "stage", "stage_name", "touchpoint",
                  "touchpoint_name", "emotion", "drop", "moment_of_truth", "x"]
+
+
+class _LineStyle(TypedDict):
+    """Line keywords of one state's curve in :func:`compare_states`."""
+
+    color: str
+    ls: LineStyleType
+    lw: float
 
 
 def persona_points(ws: Workshop, persona: str, stage_index: dict[str, int],
@@ -191,8 +203,8 @@ def emotion_curves(ws: Workshop, personas: str | list[str] | None = None) -> Fig
         if left_out:
             ax.text(1.0, -0.02, f"{left_out} more moments of truth not labelled", transform=ax.transAxes,
                     ha="right", va="top", fontsize=7, color=theme.muted)
-    fig._jt_data = points  # type: ignore[attr-defined]
-    fig._jt_alt = _alt_curves(ws, ids, points)  # type: ignore[attr-defined]
+    fig._jt_data = points  # type: ignore[attr-defined]  # chart metadata on the Figure
+    fig._jt_alt = _alt_curves(ws, ids, points)  # type: ignore[attr-defined]  # chart metadata on the Figure
     return fig
 
 
@@ -237,9 +249,9 @@ def compare_states(current: Workshop, future: Workshop, persona: str) -> Figure:
         _stage_axis(ax, stages, theme, width - 2.0)
         cur = persona_points(current, persona, sidx).assign(state="current")
         fut = persona_points(future, persona, sidx).assign(state="future")
-        styles = {"current": dict(color="#7A7A7A", ls=(0, (5, 3)), lw=1.6),
-                  "future": dict(color=theme.accent, ls="-", lw=2.2)}
-        colors = {}
+        styles: dict[str, _LineStyle] = {"current": {"color": "#7A7A7A", "ls": (0, (5, 3)), "lw": 1.6},
+                                         "future": {"color": theme.accent, "ls": "-", "lw": 2.2}}
+        colors: dict[str, str] = {}
         for label, pts in (("current", cur), ("future", fut)):
             colors[persona + "|" + label] = styles[label]["color"]
             if not len(pts):
@@ -280,8 +292,8 @@ def compare_states(current: Workshop, future: Workshop, persona: str) -> Figure:
         _finish_layout(fig)
         if len(points):
             _label_moments(fig, ax, points, colors)
-    fig._jt_data = points  # type: ignore[attr-defined]
-    fig._jt_deltas = deltas  # type: ignore[attr-defined]
+    fig._jt_data = points  # type: ignore[attr-defined]  # chart metadata on the Figure
+    fig._jt_deltas = deltas  # type: ignore[attr-defined]  # chart metadata on the Figure
     better = deltas.dropna(subset=["delta"])
     alt = [f"Current versus future emotion curve of {pname} across {len(stages)} stages."]
     if len(cur):
@@ -293,7 +305,7 @@ def compare_states(current: Workshop, future: Workshop, persona: str) -> Figure:
     if len(better):
         alt.append("Change by stage: " + ", ".join(f"{clean(r.name)} {r.delta:+.1f}"
                                                  for r in better.itertuples()) + ".")
-    fig._jt_alt = " ".join(alt)  # type: ignore[attr-defined]
+    fig._jt_alt = " ".join(alt)  # type: ignore[attr-defined]  # chart metadata on the Figure
     return fig
 
 

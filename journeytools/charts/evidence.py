@@ -50,11 +50,13 @@ def assumed_vs_measured(stages: pd.DataFrame, *, theme: Theme | None = None,
             ax.set_ylabel("1 very negative … 5 very positive")
             ax.axhline(3, color=theme.muted, linewidth=0.6, linestyle=":")
             ax.legend(loc="lower right", frameon=False)
-    fig._jt_data = pd.DataFrame({"label": labels, "assumed": assumed, "measured": measured})  # type: ignore[attr-defined]
-    shown = [f"{l}: assumed {a:.1f}, measured {m:.1f}" for l, a, m in zip(labels, assumed, measured)
+    data = pd.DataFrame({"label": labels, "assumed": assumed, "measured": measured})
+    fig._jt_data = data  # type: ignore[attr-defined]  # chart metadata on the Figure
+    shown = [f"{lab}: assumed {a:.1f}, measured {m:.1f}" for lab, a, m in zip(labels, assumed, measured)
              if not (np.isnan(a) or np.isnan(m))]
-    fig._jt_alt = ("Assumed emotion vs measured satisfaction per stage. " + "; ".join(shown)  # type: ignore[attr-defined]
-                   if shown else "Assumed vs measured: no stage has both values.")
+    alt = ("Assumed emotion vs measured satisfaction per stage. " + "; ".join(shown)
+           if shown else "Assumed vs measured: no stage has both values.")
+    fig._jt_alt = alt  # type: ignore[attr-defined]  # chart metadata on the Figure
     return fig
 
 
@@ -89,7 +91,9 @@ def kpi_progress(kpis: pd.DataFrame, *, theme: Theme | None = None,
                     fontsize=theme.font_size - 1, color="#009E73")
             ax.set_xlim(min(-10, shown.min() - 10), max(120, shown.max() + 20))
             ax.set_xlabel("% of the way from baseline to target")
-    fig._jt_data = pd.DataFrame({"id": ids, "progress": progress})  # type: ignore[attr-defined]
-    fig._jt_alt = "KPI progress: " + "; ".join(  # type: ignore[attr-defined]
+    data = pd.DataFrame({"id": ids, "progress": progress})
+    fig._jt_data = data  # type: ignore[attr-defined]  # chart metadata on the Figure
+    alt = "KPI progress: " + "; ".join(
         f"{i} {'no data' if np.isnan(p) else f'{p:.0%}'}" for i, p in zip(ids, progress))
+    fig._jt_alt = alt  # type: ignore[attr-defined]  # chart metadata on the Figure
     return fig

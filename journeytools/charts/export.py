@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
 from .theme import Theme
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 # Per-format metadata that would otherwise stamp dates or versions into the file.
 _METADATA: dict[str, dict[str, None]] = {
@@ -26,7 +30,7 @@ def alt_text(fig: Figure) -> str:
     return str(getattr(fig, "_jt_alt", "") or "")
 
 
-def _rc(fig: Figure) -> dict[str, object]:
+def _rc(fig: Figure) -> dict[RcKeyType, Any]:
     theme = getattr(fig, "_jt_theme", None)
     return (theme if isinstance(theme, Theme) else Theme()).rc()
 

@@ -124,7 +124,7 @@ def funnel(frame: pd.DataFrame, *, theme: Theme | None = None, title: str = "Fun
             _panel(ax, g, theme, bar_w, show_labels=k == len(segments) - 1)
             if len(segments) > 1 or seg:
                 ax.set_title(seg or "(no segment)", fontsize=theme.font_size + 1, color=theme.ink)
-    fig._jt_data = steps  # type: ignore[attr-defined]
+    fig._jt_data = steps  # type: ignore[attr-defined]  # chart metadata on the Figure
     if len(steps):
         parts = []
         for seg in segments:
@@ -134,9 +134,11 @@ def funnel(frame: pd.DataFrame, *, theme: Theme | None = None, title: str = "Fun
             s = (f"{seg + ': ' if seg else ''}{fmt_number(first)} users at {g['label'].iloc[0]}, "
                  f"{fmt_number(last)} at {g['label'].iloc[-1]}")
             if worst is not None and steps.loc[worst, "drop_off"] > 0:
-                s += f"; biggest drop-off before {steps.loc[worst, 'label']} ({fmt_number(steps.loc[worst, 'drop_off'])})"
+                s += (f"; biggest drop-off before {steps.loc[worst, 'label']} "
+                      f"({fmt_number(steps.loc[worst, 'drop_off'])})")
             parts.append(s)
-        fig._jt_alt = f"Funnel of {n} steps. " + "; ".join(parts) + "."  # type: ignore[attr-defined]
+        alt = f"Funnel of {n} steps. " + "; ".join(parts) + "."
     else:
-        fig._jt_alt = "Funnel chart with no data."  # type: ignore[attr-defined]
+        alt = "Funnel chart with no data."
+    fig._jt_alt = alt  # type: ignore[attr-defined]  # chart metadata on the Figure
     return fig

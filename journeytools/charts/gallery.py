@@ -13,19 +13,32 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable
 
 import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import scoring
+from ..model.workshop import Workshop
 from ..store.folder import load
 from ..store.resources import resource_dir
-from ..model.workshop import Workshop
-from . import (alt_text, assumed_vs_measured, channel_coverage, compare_states, emotion_curves, funnel,
-               journey_map, kpi_progress, opportunity_ranking, pain_heatmap, priority_matrix,
-               save_figure, theme_for)
+from . import (
+    alt_text,
+    assumed_vs_measured,
+    channel_coverage,
+    compare_states,
+    emotion_curves,
+    funnel,
+    journey_map,
+    kpi_progress,
+    opportunity_ranking,
+    pain_heatmap,
+    priority_matrix,
+    save_figure,
+    theme_for,
+)
 
 ACTIVE = {"planned", "in-progress", "done"}
 
@@ -70,17 +83,18 @@ def illustrative_future(ws: Workshop) -> Workshop:
 def charts_for(ws: Workshop, folder: Path) -> Iterable[tuple[str, Callable[[], Figure]]]:
     """(name, make figure) for every chart of one workshop."""
     personas = [str(p) for p in ws.personas["id"]] if len(ws.personas) else []
+    first = personas[0] if personas else None
     for pid in personas:
-        yield f"journey-map-{pid}", lambda pid=pid: journey_map(ws, pid)
+        yield f"journey-map-{pid}", partial(journey_map, ws, pid)
     yield "emotion-curves", lambda: emotion_curves(ws)
-    for pid in personas[:1]:
-        yield f"compare-states-{pid}-illustrative", \
-            lambda pid=pid: compare_states(ws, illustrative_future(ws), pid)
+    if first is not None:
+        yield f"compare-states-{first}-illustrative", \
+            lambda: compare_states(ws, illustrative_future(ws), first)
     yield "pain-heatmap", lambda: pain_heatmap(ws)
     yield "channel-coverage", lambda: channel_coverage(ws)
     yield "priority-matrix", lambda: priority_matrix(ws)
-    for pid in personas[:1]:
-        yield f"priority-matrix-{pid}", lambda pid=pid: priority_matrix(ws, pid)
+    if first is not None:
+        yield f"priority-matrix-{first}", partial(priority_matrix, ws, first)
     yield "opportunity-ranking", lambda: opportunity_ranking(ws)
     evidence = folder / "evidence" / "funnel.csv"
     if evidence.is_file():

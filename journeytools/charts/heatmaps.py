@@ -83,8 +83,8 @@ def pain_heatmap(ws: Workshop) -> Figure:
             empty_axes(ax)
             note(ax, "No personas to show" if not nr else "No stages to show", theme)
             ax.set_title(f"Pain by persona and stage — {clean(ws.title)}", color=theme.accent)
-            fig._jt_data = m  # type: ignore[attr-defined]
-            fig._jt_alt = "Pain heatmap with no data."  # type: ignore[attr-defined]
+            fig._jt_data = m  # type: ignore[attr-defined]  # chart metadata on the Figure
+            fig._jt_alt = "Pain heatmap with no data."  # type: ignore[attr-defined]  # chart metadata on the Figure
             return fig
         gs = fig.add_gridspec(2, 2, height_ratios=[nr, 1.15], width_ratios=[40, 1])
         ax = fig.add_subplot(gs[0, 0])
@@ -92,9 +92,8 @@ def pain_heatmap(ws: Workshop) -> Figure:
         cax = fig.add_subplot(gs[0, 1])
         vmax = max(float(m.to_numpy().max()), 1.0)
         norm = Normalize(0.0, vmax)
-        cmap = theme.pain_cmap
         values = m.to_numpy(float)
-        cmap = cmap.with_extremes(bad="#FFFFFF")
+        cmap = theme.pain_cmap.with_extremes(bad="#FFFFFF")
         ax.imshow(np.ma.masked_less_equal(values, 0.0), cmap=cmap, norm=norm, aspect="auto",
                   interpolation="nearest", gid="pain-cells")
         _grid(ax, nr, nc)
@@ -142,18 +141,18 @@ def pain_heatmap(ws: Workshop) -> Figure:
                                theme.font_size + 3, weight="bold", max_lines=1))
         fig.suptitle(title, color=theme.accent, x=0.01, ha="left", fontsize=theme.font_size + 3,
                      weight="bold")
-    fig._jt_data = m  # type: ignore[attr-defined]
+    fig._jt_data = m  # type: ignore[attr-defined]  # chart metadata on the Figure
     parts = [f"Heatmap of weighted pain for {nr} personas across {nc} stages."]
     if values.max() > 0:
-        i, j = np.unravel_index(int(np.argmax(values)), values.shape)
-        parts.append(f"Most pain: {ws.persona_name(m.index[i])} in {ws.stages[j].name} "
-                     f"({fmt_number(values[i, j])}).")
+        row, col = np.unravel_index(int(np.argmax(values)), values.shape)
+        parts.append(f"Most pain: {ws.persona_name(m.index[row])} in {ws.stages[col].name} "
+                     f"({fmt_number(values[row, col])}).")
         if hot is not None:
             parts.append(f"Hottest stage overall: {dict((s.id, s.name) for s in ws.stages)[hot]} "
                          f"({fmt_number(float(sp.set_index('id')['pain'][hot]))}).")
     else:
         parts.append("No pain points recorded.")
-    fig._jt_alt = " ".join(parts)  # type: ignore[attr-defined]
+    fig._jt_alt = " ".join(parts)  # type: ignore[attr-defined]  # chart metadata on the Figure
     return fig
 
 
@@ -215,6 +214,7 @@ def channel_coverage(ws: Workshop) -> Figure:
     m, unserved = coverage_matrix(ws)
     nr, nc = m.shape
     gap_stages = [g.id for g in scoring.gaps(ws) if g.kind == "stage_without_touchpoint"]
+    gaps = {"stages": gap_stages, "channels": unserved}
     with theme.context():
         col_w = 1.15 if nc <= 10 else 0.9
         width = max(7.5, col_w * nc + 4.2)
@@ -228,8 +228,10 @@ def channel_coverage(ws: Workshop) -> Figure:
         if not nr or not nc:
             empty_axes(ax)
             note(ax, "No touchpoints to show" if nc else "No stages to show", theme)
-            fig._jt_data, fig._jt_gaps = m, {"stages": gap_stages, "channels": unserved}  # type: ignore[attr-defined]
-            fig._jt_alt = "Channel coverage chart with no touchpoints."  # type: ignore[attr-defined]
+            fig._jt_data = m  # type: ignore[attr-defined]  # chart metadata on the Figure
+            fig._jt_gaps = gaps  # type: ignore[attr-defined]  # chart metadata on the Figure
+            alt = "Channel coverage chart with no touchpoints."
+            fig._jt_alt = alt  # type: ignore[attr-defined]  # chart metadata on the Figure
             return fig
         values = m.to_numpy(float)
         vmax = max(float(values.max()), 1.0)
@@ -277,8 +279,8 @@ def channel_coverage(ws: Workshop) -> Figure:
         ax.set_xlabel("touchpoints per channel and stage · red: gaps (stage without touchpoint, "
                       "channel a persona uses but no touchpoint serves)", fontsize=7.5,
                       color=theme.muted, loc="left")
-    fig._jt_data = m  # type: ignore[attr-defined]
-    fig._jt_gaps = {"stages": gap_stages, "channels": unserved}  # type: ignore[attr-defined]
+    fig._jt_data = m  # type: ignore[attr-defined]  # chart metadata on the Figure
+    fig._jt_gaps = gaps  # type: ignore[attr-defined]  # chart metadata on the Figure
     names = {s.id: s.name for s in ws.stages}
     parts = [f"Touchpoint counts for {nr} channels across {nc} stages ({int(values.sum())} touchpoints)."]
     if gap_stages:
@@ -286,5 +288,5 @@ def channel_coverage(ws: Workshop) -> Figure:
     if unserved:
         parts.append("Channels personas use but no touchpoint serves: " + "; ".join(
             f"{c} ({', '.join(v)})" for c, v in sorted(unserved.items())) + ".")
-    fig._jt_alt = " ".join(parts)  # type: ignore[attr-defined]
+    fig._jt_alt = " ".join(parts)  # type: ignore[attr-defined]  # chart metadata on the Figure
     return fig

@@ -20,9 +20,9 @@ from matplotlib.patches import Circle, FancyBboxPatch, Rectangle
 
 from .. import scoring
 from ..model.workshop import Workshop
-from ._draw import draw_faces
 from ..scoring import opportunity_table as opportunities
-from ._text import clean, fmt_number, shorten, text_width, wrap
+from ._draw import draw_faces
+from ._text import FontStyle, clean, fmt_number, shorten, text_width, wrap
 from .theme import EMOTION_LABELS, Theme, new_figure, text_on, theme_for, tint
 
 # Geometry (inches) and type sizes (points).
@@ -65,7 +65,7 @@ class Card:
     face: str = "#FFFFFF"
     edge: str = "#D0D0D0"
     stripe: str = ""
-    body_style: str = "normal"
+    body_style: FontStyle = "normal"
     body_weight: str = "normal"
     chip: str = ""
     chip_color: str = ""
@@ -158,7 +158,7 @@ class _JourneyMap:
         return (self.cw - 2 * PAD - 2 * CARD_PAD) * 72.0
 
     # -- content -------------------------------------------------------------------------
-    def _wrap(self, text: object, *, badge: bool = False, size: float = BODY, style: str = "normal",
+    def _wrap(self, text: object, *, badge: bool = False, size: float = BODY, style: FontStyle = "normal",
               weight: str = "normal", max_lines: int | None = None) -> list[str]:
         width = self.inner_pt - (BADGE * 72.0 if badge else 0.0)
         return wrap(shorten(text, self.max_chars), width, size, style=style, weight=weight,
@@ -357,7 +357,7 @@ class _JourneyMap:
                 cy += card.height() + CARD_GAP
 
     def _card(self, c: Card, x: float, y: float, w: float) -> None:
-        ax, th = self.ax, self.theme
+        ax = self.ax
         h = c.height()
         ax.add_artist(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0,rounding_size=0.04",
                                     fc=c.face, ec=c.edge, lw=0.7, zorder=1, gid=c.gid or None))
@@ -401,8 +401,8 @@ class _JourneyMap:
         x0, x1 = self.col_x(0), self.col_x(max(self.n - 1, 0)) + self.cw
         ax.add_artist(Rectangle((x0, y), x1 - x0, h, fc="#FFFFFF", ec="#E6E6E6", lw=0.6, zorder=0.5))
         for i in range(1, self.n):
-            xs = self.col_x(i) - GAP / 2
-            ax.plot([xs, xs], [y, y + h], color="#E6E6E6", lw=0.8, zorder=0.6)
+            xsep = self.col_x(i) - GAP / 2
+            ax.plot([xsep, xsep], [y, y + h], color="#E6E6E6", lw=0.8, zorder=0.6)
         for e in range(1, 6):
             ey = self.emotion_y(y, e)
             ax.plot([x0, x1], [ey, ey], color="#BDBDBD" if e == 3 else "#EEEEEE",
@@ -471,8 +471,9 @@ class _JourneyMap:
             steps["x"] = np.nan
         stages = pd.DataFrame({"id": [s.id for s in self.stages], "name": [s.name for s in self.stages],
                                "x": [self.col_x(i) for i in range(self.n)]})
-        fig._jt_data = {"stages": stages, "steps": steps, "curve": self.curve,  # type: ignore[attr-defined]
-                        "pains": self.pains, "opportunities": self.opps}
+        data = {"stages": stages, "steps": steps, "curve": self.curve, "pains": self.pains,
+                "opportunities": self.opps}
+        fig._jt_data = data  # type: ignore[attr-defined]  # chart metadata on the Figure
         name = self.ws.persona_name(self.persona)
         mots = self.curve[self.curve["moment_of_truth"]]
         parts = [f"Journey map of {name} across {self.n} stage{'s' if self.n != 1 else ''}"
@@ -494,7 +495,7 @@ class _JourneyMap:
         if len(scored):
             parts.append(f"Top opportunity: {scored.iloc[0]['title']} "
                          f"(RICE {fmt_number(float(scored.iloc[0]['rice']))}, {scored.iloc[0]['quadrant']}).")
-        fig._jt_alt = " ".join(parts)  # type: ignore[attr-defined]
+        fig._jt_alt = " ".join(parts)  # type: ignore[attr-defined]  # chart metadata on the Figure
 
 
 def _minmax(curve: pd.DataFrame) -> str:

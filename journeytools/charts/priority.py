@@ -11,14 +11,15 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from .. import scoring
 from ..model.workshop import Workshop
-from ._draw import empty_axes, place_labels, point_boxes
-from ._draw import note as empty_note
 from ..scoring import opportunity_table as opportunities
+from ._draw import empty_axes, place_labels, point_boxes, renderer
+from ._draw import note as empty_note
 from ._text import clean, fmt_number, shorten, wrap
 from .theme import Theme, new_figure, theme_for
 
@@ -121,14 +122,14 @@ def priority_matrix(ws: Workshop, persona: str | None = None) -> Figure:
                                      va="bottom", ha="right", zorder=2))
         if note:
             fig.text(0.01, 0.005, note, fontsize=7.5, color=theme.muted, va="bottom")
-            fig.get_layout_engine().set(h_pad=0.35)  # type: ignore[union-attr]
+            _constrained(fig).set(h_pad=0.35)
         engine = fig.get_layout_engine()
         if engine is not None:
             engine.execute(fig)
         fig.set_layout_engine("none")
-        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        rend = renderer(fig)
         obstacles = point_boxes(ax, x, y, np.sqrt(pts["size"].to_numpy(float)) / 2, fig)
-        obstacles += [t.get_window_extent(renderer).padded(3) for t in names]
+        obstacles += [t.get_window_extent(rend).padded(3) for t in names]
         items = [{"x": r["effort"], "y": r["value"], "radius": float(np.sqrt(r["size"]) / 2 + 3),
                   "text": "\n".join(wrap(shorten(r["title"], 44), 120, 7.5, max_lines=2)),
                   "gid": f"label:{r['id']}"}
@@ -136,6 +137,13 @@ def priority_matrix(ws: Workshop, persona: str | None = None) -> Figure:
         place_labels(fig, ax, items, obstacles, fontsize=7.5)
     _attach_matrix(fig, ws, pts, mv, me, persona)
     return fig
+
+
+def _constrained(fig: Figure) -> ConstrainedLayoutEngine:
+    """The layout engine of a figure made with ``layout="constrained"`` (it has pads to set)."""
+    engine = fig.get_layout_engine()
+    assert isinstance(engine, ConstrainedLayoutEngine), engine
+    return engine
 
 
 def _size_steps(largest: float) -> list[float]:
@@ -163,11 +171,12 @@ def _attach_matrix(fig: Figure, ws: Workshop, pts: pd.DataFrame, mv: float, me: 
                    persona: str | None) -> None:
     cols = ["id", "title", "effort", "value", "rice", "pain_relieved", "quadrant", "size"]
     data = pts.reindex(columns=cols).reset_index(drop=True)
-    fig._jt_data = data  # type: ignore[attr-defined]
-    fig._jt_medians = (mv, me)  # type: ignore[attr-defined]
+    fig._jt_data = data  # type: ignore[attr-defined]  # chart metadata on the Figure
+    fig._jt_medians = (mv, me)  # type: ignore[attr-defined]  # chart metadata on the Figure
     who = f" for {ws.persona_name(persona)}" if persona else ""
     if not len(data):
-        fig._jt_alt = f"Impact/effort matrix{who} with no scored opportunities."  # type: ignore[attr-defined]
+        alt = f"Impact/effort matrix{who} with no scored opportunities."
+        fig._jt_alt = alt  # type: ignore[attr-defined]  # chart metadata on the Figure
         return
     parts = [f"Impact/effort matrix{who}: {len(data)} scored opportunities; effort on the x axis, "
              f"value (reach × impact × confidence) on the y axis, split at the medians "
@@ -176,7 +185,7 @@ def _attach_matrix(fig: Figure, ws: Workshop, pts: pd.DataFrame, mv: float, me: 
         titles = data.loc[data["quadrant"] == q, "title"].astype(str).tolist()
         if titles:
             parts.append(f"{q.capitalize()}: {', '.join(titles)}.")
-    fig._jt_alt = " ".join(parts)  # type: ignore[attr-defined]
+    fig._jt_alt = " ".join(parts)  # type: ignore[attr-defined]  # chart metadata on the Figure
 
 
 def opportunity_ranking(ws: Workshop, persona: str | None = None, top: int = 10) -> Figure:
@@ -227,14 +236,15 @@ def opportunity_ranking(ws: Workshop, persona: str | None = None, top: int = 10)
             empty_note(ax, "No scored opportunities yet", theme, gid="empty-note")
         if note:
             fig.text(0.01, 0.005, note, fontsize=7.5, color=theme.muted, va="bottom")
-            fig.get_layout_engine().set(h_pad=0.3)  # type: ignore[union-attr]
+            _constrained(fig).set(h_pad=0.3)
     data = scored.reindex(columns=["rank", "id", "title", "rice", "votes", "quadrant"]).reset_index(drop=True)
-    fig._jt_data = data  # type: ignore[attr-defined]
+    fig._jt_data = data  # type: ignore[attr-defined]  # chart metadata on the Figure
     who = f" for {ws.persona_name(persona)}" if persona else ""
     if n:
-        fig._jt_alt = (f"Bar chart of the top {n} opportunities{who} by RICE score: " +  # type: ignore[attr-defined]
-                       "; ".join(f"{int(r.rank)}. {r.title} ({fmt_number(float(r.rice))}, {r.quadrant})"
-                                 for r in data.itertuples()) + ".")
+        alt = (f"Bar chart of the top {n} opportunities{who} by RICE score: " +
+               "; ".join(f"{int(r.rank)}. {r.title} ({fmt_number(float(r.rice))}, {r.quadrant})"
+                         for r in data.itertuples()) + ".")
     else:
-        fig._jt_alt = f"Opportunity ranking{who} with no scored opportunities."  # type: ignore[attr-defined]
+        alt = f"Opportunity ranking{who} with no scored opportunities."
+    fig._jt_alt = alt  # type: ignore[attr-defined]  # chart metadata on the Figure
     return fig

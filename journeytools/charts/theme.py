@@ -12,9 +12,10 @@ that the pinned font and the deterministic-output settings apply.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Literal
 
 import matplotlib as mpl
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -22,6 +23,12 @@ from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
 
 from ..model.workshop import Workshop
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
+#: The layouts :func:`new_figure` accepts (``None``: place axes by hand).
+Layout = Literal["constrained", "compressed", "tight"]
 
 #: Okabe & Ito (2008), the colour-blind-safe qualitative palette (black dropped).
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -98,7 +105,7 @@ class Theme:
         return text_on(self.accent)
 
     # -- matplotlib settings -----------------------------------------------------------
-    def rc(self) -> dict[str, Any]:
+    def rc(self) -> dict[RcKeyType, Any]:
         """rcParams for creating and saving figures: pinned font, deterministic files."""
         return {
             "font.family": "sans-serif",
@@ -174,12 +181,12 @@ def tint(color: str, amount: float) -> str:
     return mpl.colors.to_hex((r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount))
 
 
-def new_figure(theme: Theme, width: float, height: float, *, layout: str | None = None) -> Figure:
+def new_figure(theme: Theme, width: float, height: float, *, layout: Layout | None = None) -> Figure:
     """A figure outside pyplot's registry, with an Agg canvas (for measuring text).
 
     Call inside ``theme.context()`` so the theme's rcParams apply to the artists.
     """
     fig = Figure(figsize=(width, height), layout=layout, dpi=DPI)
     FigureCanvasAgg(fig)
-    fig._jt_theme = theme  # type: ignore[attr-defined]
+    fig._jt_theme = theme  # type: ignore[attr-defined]  # chart metadata on the Figure
     return fig

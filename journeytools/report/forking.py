@@ -28,11 +28,12 @@ class Zygote:
             raise RuntimeError("the kernel zygote did not start")
 
     def _read(self, timeout: float) -> dict[str, Any]:
-        assert self._proc.stdout is not None
+        stdout = self._proc.stdout
+        assert stdout is not None
         result: dict[str, Any] = {}
 
         def read() -> None:
-            line = self._proc.stdout.readline()  # type: ignore[union-attr]
+            line = stdout.readline()
             if line:
                 result.update(json.loads(line))
 
@@ -111,10 +112,10 @@ class ForkedKernelManager(KernelManager):
         prov = self.provisioner
         assert prov is not None  # pre_launch has written the connection file
         pid = self._zygote.fork(self.connection_file, self._cwd)
-        prov.process = _ForkedProcess(pid)  # type: ignore[attr-defined]
-        prov.pid = pid  # type: ignore[attr-defined]
-        prov.pgid = pid  # type: ignore[attr-defined]
-        self._reconcile_connection_info(prov.connection_info)  # type: ignore[attr-defined]
+        prov.process = _ForkedProcess(pid)  # type: ignore[attr-defined]  # a LocalProvisioner attribute
+        prov.pid = pid  # type: ignore[attr-defined]  # a LocalProvisioner attribute
+        prov.pgid = pid  # type: ignore[attr-defined]  # a LocalProvisioner attribute
+        self._reconcile_connection_info(prov.connection_info)
 
 
 def start_forked_kernel(zygote: Zygote, cwd: str, kernel_name: str = "python3",

@@ -8,11 +8,12 @@ import shutil
 import subprocess
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from ..store.resources import resource_dir
 from ..model.workshop import Workshop
+from ..store.resources import resource_dir
 
 TEMPLATE_NAME = "report"
 

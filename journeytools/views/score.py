@@ -6,12 +6,12 @@ import csv
 import io
 import json
 
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.markup import escape
 from rich.table import Table
 
-from ..scoring import Scores
 from ..model.workshop import Workshop
+from ..scoring import Scores
 
 FORMATS = ("table", "csv", "json")
 
@@ -23,7 +23,7 @@ CSV_COLUMNS = ["section", "rank", "id", "persona", "touchpoint", "stage", "pain_
 
 def _num(x: object) -> float | None:
     try:
-        f = float(x)  # type: ignore[arg-type]
+        f = float(x)  # type: ignore[arg-type]  # any cell value; what float() rejects is caught below
     except (TypeError, ValueError):
         return None
     return None if f != f else f
@@ -89,10 +89,11 @@ def print_tables(console: Console, ws: Workshop, scores: Scores, top: int | None
     e = escape
     pains = scores.pain_points.head(top) if top else scores.pain_points
     t = Table(title=f"Pain points — {e(ws.title)}", title_justify="left")
-    for col, kw in (("#", {"justify": "right"}), ("pain point", {}), ("persona", {}),
-                    ("stage", {}), ("S×F", {"justify": "right"}), ("weighted", {"justify": "right"}),
-                    ("votes", {"justify": "right"}), ("evidence", {})):
-        t.add_column(col, **kw)
+    pain_columns: list[tuple[str, JustifyMethod]] = [
+        ("#", "right"), ("pain point", "left"), ("persona", "left"), ("stage", "left"), ("S×F", "right"),
+        ("weighted", "right"), ("votes", "right"), ("evidence", "left")]
+    for col, justify in pain_columns:
+        t.add_column(col, justify=justify)
     stage_names = {s.id: s.name for s in ws.stages}
     for r in pains.itertuples():
         ev = f"[bold]{e(r.source)}[/bold]" + (f": {e(_short(r.evidence, 70))}" if r.evidence else "")
@@ -116,10 +117,11 @@ def print_tables(console: Console, ws: Workshop, scores: Scores, top: int | None
     opps = scores.opportunities[scores.opportunities["scored"]]
     opps = opps.head(top) if top else opps
     o = Table(title="Opportunities (RICE)", title_justify="left")
-    for col, kw in (("#", {"justify": "right"}), ("opportunity", {}), ("RICE", {"justify": "right"}),
-                    ("ICE", {"justify": "right"}), ("pain relieved", {"justify": "right"}),
-                    ("votes", {"justify": "right"}), ("quadrant", {})):
-        o.add_column(col, **kw)
+    opp_columns: list[tuple[str, JustifyMethod]] = [
+        ("#", "right"), ("opportunity", "left"), ("RICE", "right"), ("ICE", "right"),
+        ("pain relieved", "right"), ("votes", "right"), ("quadrant", "left")]
+    for col, justify in opp_columns:
+        o.add_column(col, justify=justify)
     for r in opps.itertuples():
         o.add_row(str(r.rank), f"{e(r.id)}\n[dim]{e(_short(r.title, 60))}[/dim]", _fmt(r.rice), _fmt(r.ice),
                   _fmt(r.pain_relieved), str(r.votes), r.quadrant)
@@ -151,8 +153,8 @@ def print_evidence(console: Console, ws: Workshop) -> None:
                       conv, _fmt(r["drop_off"] if r["drop_off"] is not None else float("nan"), 0))
         console.print(f)
     for p in doc["possible_pain_points"]:
-        console.print(f"[bold]Possible pain point[/bold] at {e(names.get(p.get('touchpoint'), str(p.get('touchpoint'))))}: "
-                      f"{e(str(p.get('evidence') or p))}")
+        where = names.get(p.get("touchpoint"), str(p.get("touchpoint")))
+        console.print(f"[bold]Possible pain point[/bold] at {e(where)}: {e(str(p.get('evidence') or p))}")
     if doc["kpis"]:
         k = Table(title="KPIs against baseline and target", title_justify="left")
         for col in ("KPI", "metric", "baseline", "current", "target", "status"):

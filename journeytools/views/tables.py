@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..scoring import Scores, emotion_curve, journey, split_list
 from ..model.workshop import Workshop
+from ..scoring import Scores, emotion_curve, journey, split_list
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -47,7 +47,7 @@ _MISSING_WORDS = {"reach": "reach (people per quarter)", "impact": "impact (0.25
 
 
 # -- generic --------------------------------------------------------------------------------
-def table(frame: pd.DataFrame, caption: str = "", empty: str = "Nothing here yet.") -> "Styler":
+def table(frame: pd.DataFrame, caption: str = "", empty: str = "Nothing here yet.") -> Styler:
     """A Styler with the index hidden, every cell HTML-escaped and a caption on top."""
     if not len(frame):
         frame = pd.DataFrame({"": [empty]})
@@ -62,7 +62,7 @@ def table(frame: pd.DataFrame, caption: str = "", empty: str = "Nothing here yet
     ])
 
 
-def note(text: str, kind: str = "info") -> "_HTML":
+def note(text: str, kind: str = "info") -> _HTML:
     """A short escaped message box (``kind``: info, warning, ok)."""
     colours = {"info": "#1F5AA6", "warning": "#B45309", "ok": "#15803D"}
     colour = colours.get(kind, colours["info"])
@@ -83,7 +83,7 @@ class _HTML:
         return self.text
 
 
-def figure(fig: "Figure", alt: str = "") -> "_Figure":
+def figure(fig: Figure, alt: str = "") -> _Figure:
     """Display a matplotlib figure as a PNG (with its alt text as the text form) and close it.
 
     Closing keeps the inline backend from showing a pyplot figure a second time at the end
@@ -160,7 +160,7 @@ def own_workshop(path: str | os.PathLike = "", template: str = "retail-ecommerce
     return folder
 
 
-def starters() -> "Styler":
+def starters() -> Styler:
     """The starter templates a new workshop can begin from."""
     from ..store.starters import list_starters
 
@@ -170,7 +170,7 @@ def starters() -> "Styler":
     return table(frame, "Starter templates")
 
 
-def validation(report: Any) -> "Styler":
+def validation(report: Any) -> Styler:
     """A ``jt.validate`` report: a verdict caption and one row per problem or warning."""
     problems = [*report.errors, *report.warnings]
     frame = pd.DataFrame({"Level": [p.level for p in problems], "File": [p.file for p in problems],
@@ -183,7 +183,7 @@ def validation(report: Any) -> "Styler":
 
 
 # -- the map -------------------------------------------------------------------------------
-def overview(ws: Workshop) -> "Styler":
+def overview(ws: Workshop) -> Styler:
     """What the map is about: title, organisation, scope, dates, state and counts."""
     rows = [("Title", ws.title), ("Organisation", ws.organisation),
             ("Scope", str(ws.meta.get("scope") or "—")), ("State", ws.state),
@@ -195,7 +195,7 @@ def overview(ws: Workshop) -> "Styler":
     return table(pd.DataFrame(rows, columns=["", "Value"]), "The map at a glance")
 
 
-def stages(ws: Workshop, scores: Scores | None = None) -> "Styler":
+def stages(ws: Workshop, scores: Scores | None = None) -> Styler:
     """Stages in journey order with their goal (and pain when scores are given)."""
     frame = pd.DataFrame({"#": range(1, len(ws.stages) + 1),
                           "Stage": [s.name for s in ws.stages],
@@ -210,7 +210,7 @@ def stages(ws: Workshop, scores: Scores | None = None) -> "Styler":
     return table(frame, "Stages, in journey order")
 
 
-def personas(ws: Workshop) -> "Styler":
+def personas(ws: Workshop) -> Styler:
     """Persona cards as a table; the evidence column says what each persona is built from."""
     p = ws.personas
     frame = pd.DataFrame({
@@ -225,7 +225,7 @@ def personas(ws: Workshop) -> "Styler":
     return table(frame, "Personas and the evidence behind them")
 
 
-def expectations(ws: Workshop, persona: str) -> "Styler":
+def expectations(ws: Workshop, persona: str) -> Styler:
     """Per stage: the customer's goal and what the persona expected at each step there."""
     j = journey(ws, persona)
     rows = []
@@ -238,7 +238,7 @@ def expectations(ws: Workshop, persona: str) -> "Styler":
     return table(frame, f"Goals and expectations: {ws.persona_name(persona)}")
 
 
-def owners(ws: Workshop) -> "Styler":
+def owners(ws: Workshop) -> Styler:
     """Teams owning touchpoints, and the stages they cover: who belongs in the room."""
     tp = ws.touchpoints
     names = {s.id: s.name for s in ws.stages}
@@ -255,7 +255,7 @@ def owners(ws: Workshop) -> "Styler":
     return table(frame, "Who owns the touchpoints (invite them)")
 
 
-def touchpoints(ws: Workshop) -> "Styler":
+def touchpoints(ws: Workshop) -> Styler:
     """Touchpoints grouped by stage in journey order, with channel, kind and owner."""
     tp = ws.touchpoints
     order = {s.id: i for i, s in enumerate(ws.stages)}
@@ -269,7 +269,7 @@ def touchpoints(ws: Workshop) -> "Styler":
     return table(frame, "Touchpoints by stage (before, during and after purchase)")
 
 
-def journey_steps(ws: Workshop, persona: str) -> "Styler":
+def journey_steps(ws: Workshop, persona: str) -> Styler:
     """One persona's journey: doing, thinking, feeling, expectation and emotion (1–5)."""
     j = journey(ws, persona)
     emotion = [("—" if pd.isna(e) else f"{int(e)} {_FACES.get(int(e), '')}") for e in j["emotion"]]
@@ -280,13 +280,13 @@ def journey_steps(ws: Workshop, persona: str) -> "Styler":
                  empty="No steps for this persona yet.")
 
 
-def moments_of_truth(ws: Workshop) -> "Styler":
+def moments_of_truth(ws: Workshop) -> Styler:
     """Steps where a persona feels bad (emotion ≤ 2) or drops by 2 or more: fix these first."""
     rows = []
     for pid in ws.personas["id"]:
         curve = emotion_curve(ws, pid)
         for r in curve[curve["moment_of_truth"]].itertuples():
-            why = "drop of %d" % int(r.drop) if r.drop >= 2 else "low emotion"
+            why = f"drop of {int(r.drop)}" if r.drop >= 2 else "low emotion"
             rows.append((ws.persona_name(pid), r.stage_name, r.touchpoint_name,
                          f"{int(r.emotion)} {_FACES.get(int(r.emotion), '')}", r.feeling, why))
     frame = pd.DataFrame(rows, columns=["Persona", "Stage", "Touchpoint", "Emotion", "Feeling",
@@ -298,7 +298,7 @@ def moments_of_truth(ws: Workshop) -> "Styler":
 _FACES = {1: "😫", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
 
 
-def pain_points(ws: Workshop, scores: Scores, top: int | None = None) -> "Styler":
+def pain_points(ws: Workshop, scores: Scores, top: int | None = None) -> Styler:
     """Pain points, most painful first, with their score and what backs them."""
     pp = scores.pain_points.head(top) if top else scores.pain_points
     stage_names = {s.id: s.name for s in ws.stages}
@@ -324,7 +324,7 @@ def _evidence(source: str, evidence: str) -> str:
     return f"{source}: {evidence}"
 
 
-def opportunities(ws: Workshop, scores: Scores, top: int | None = None) -> "Styler":
+def opportunities(ws: Workshop, scores: Scores, top: int | None = None) -> Styler:
     """Scored opportunities by RICE, with ICE, pain relieved, votes and quadrant."""
     op = scores.opportunities[scores.opportunities["scored"]]
     op = op.head(top) if top else op
@@ -341,7 +341,7 @@ def opportunities(ws: Workshop, scores: Scores, top: int | None = None) -> "Styl
     return table(frame, "Opportunities ranked by RICE", empty="No scored opportunities yet.")
 
 
-def unscored(scores: Scores) -> "Styler":
+def unscored(scores: Scores) -> Styler:
     """Opportunities that cannot be ranked yet and what they lack."""
     op = scores.unscored
     frame = pd.DataFrame({"Opportunity": op["title"],
@@ -350,7 +350,7 @@ def unscored(scores: Scores) -> "Styler":
     return table(frame, "Ideas not scored yet", empty="Every opportunity is scored.")
 
 
-def gaps(scores: Scores) -> "Styler":
+def gaps(scores: Scores) -> Styler:
     """What the map reveals as missing, in plain sentences."""
     kinds = {"stage_without_touchpoint": "Stage without touchpoint",
              "persona_skips_stage": "Persona skips a stage",
@@ -363,7 +363,7 @@ def gaps(scores: Scores) -> "Styler":
     return table(frame, "Gaps in the map", empty="No gaps found.")
 
 
-def votes(ws: Workshop) -> "Styler":
+def votes(ws: Workshop) -> Styler:
     """Dots per item, most voted first, and who has dots left."""
     v = ws.votes
     if not len(v):
@@ -380,7 +380,7 @@ def votes(ws: Workshop) -> "Styler":
     return table(frame, "Dot votes received")
 
 
-def review_status(ws: Workshop, today: dt.date | None = None) -> "_HTML":
+def review_status(ws: Workshop, today: dt.date | None = None) -> _HTML:
     """When the map was reviewed, when it is due, and a warning when it is stale."""
     due = ws.review_due()
     if ws.is_stale(today):

@@ -11,17 +11,18 @@ from __future__ import annotations
 import html
 import math
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, TypeVar
 
 import ipywidgets as w
 import pandas as pd
 
 from ..errors import ConflictError, Problem, ValidationError
-from ..store.folder import load, save
 from ..model.schema import TABLES
 from ..model.tables import NUMERIC, PARSERS, _series, format_float
 from ..model.workshop import Workshop
+from ..store.folder import load, save
 
 ChartFn = Callable[[Workshop], Any]
 Listener = Callable[[Workshop], None]
@@ -208,9 +209,14 @@ class Editor(w.VBox):
             fn(self.ws)
 
 
-def choices(pairs: list[tuple[str, str]], blank: str | None = None) -> list[tuple[str, str]]:
+V = TypeVar("V")
+
+
+def choices(pairs: list[tuple[str, V]], blank: str | None = None) -> list[tuple[str, V | str]]:
     """Dropdown options as (label, value); ``blank`` adds an empty choice first."""
-    return ([(blank, "")] if blank is not None else []) + pairs
+    out: list[tuple[str, V | str]] = [(blank, "")] if blank is not None else []
+    out.extend(pairs)
+    return out
 
 
 def short(text: str, limit: int = 70) -> str:

@@ -18,12 +18,11 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..store.append import add_opportunity, add_pain_point, slugify
 from ..model.meta import SLUG
 from ..model.schema import IMPACT_VALUES, SOURCES, STATES
 from ..model.tables import format_float
-from ._base import (ChartFn, Editor, build_table, cell_text, check_cell, choices, field_row,
-                    message, short)
+from ..store.append import add_opportunity, add_pain_point, slugify
+from ._base import ChartFn, Editor, build_table, cell_text, check_cell, choices, field_row, message, short
 from .sliders import FREQUENCY, SEVERITY
 
 

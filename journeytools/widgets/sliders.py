@@ -72,8 +72,9 @@ class EmotionSliders(_TableSliders):
         for k, file_row in enumerate(file_rows):
             step = ordered.iloc[k]
             raw = steps["emotion"].iloc[file_row] if "emotion" in steps.columns else None
-            rated = raw is not None and not pd.isna(raw)
-            slider = _slider(int(raw) if rated else 3)
+            emotion = None if raw is None or pd.isna(raw) else int(raw)
+            rated = emotion is not None
+            slider = _slider(3 if emotion is None else emotion)
             note = w.HTML(message(FACES[slider.value], "hint") if rated
                           else message("not rated yet: move the slider to rate", "hint"))
             slider.observe(self._on_change(len(self.sliders)), names="value")

@@ -13,8 +13,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..store.append import add_vote
 from ..model.checks import dots_spent
+from ..store.append import add_vote
 from ._base import ChartFn, Editor, field_row, message, short
 
 
