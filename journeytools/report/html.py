@@ -1,33 +1,73 @@
-"""Small, escaping HTML builders shared by report sections and the index."""
+"""The reports' HTML: jinja2 templates in ``report/templates``, rendered with autoescape on.
+
+``render(template, **values)`` is how sections and the index make HTML. Every ``str`` a template
+prints is escaped, so user text needs no care; only ``markupsafe.Markup`` is inserted as is, and
+it is made in one place per kind of trusted HTML (an inlined chart in ``figure``, a rendered
+template). Templates never use ``|safe``.
+
+The builders below (``para``, ``heading``, ``table``, ``badge``, ``figure``) are the macros of
+``macros.html.j2`` for Python callers; they return ``Markup``, so their HTML can be passed to a
+template without being escaped twice.
+"""
 
 from __future__ import annotations
 
 import base64
 import io
-from html import escape
-from typing import Any, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+MACROS = "macros.html.j2"
 
 
-def esc(value: Any) -> str:
-    """Escape user text for HTML (quotes included)."""
-    return escape("" if value is None else str(value), quote=True)
+def _blank_none(value: Any) -> Any:
+    """Print ``None`` as nothing, as the report always has."""
+    return "" if value is None else value
 
 
-def para(text: str, cls: str = "") -> str:
-    return f'<p class="{cls}">{esc(text)}</p>' if cls else f"<p>{esc(text)}</p>"
+@cache
+def environment() -> jinja2.Environment:
+    """The report package's one jinja2 Environment (created on first use).
+
+    Block tags on lines of their own leave no blank lines (``trim_blocks``, ``lstrip_blocks``);
+    a misspelt variable is an error rather than blank text (``StrictUndefined``).
+    """
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("journeytools.report", "templates"),
+        autoescape=jinja2.select_autoescape(("html", "j2"), default_for_string=True, default=True),
+        undefined=jinja2.StrictUndefined, finalize=_blank_none,
+        trim_blocks=True, lstrip_blocks=True)
 
 
-def heading(text: str, anchor: str, level: int = 2) -> str:
-    return f'<h{level} id="{esc(anchor)}">{esc(text)}</h{level}>'
+def render(template: str, **values: Any) -> Markup:
+    """HTML of ``templates/<template>``; ``str`` values are escaped, ``Markup`` ones are not."""
+    return Markup(environment().get_template(template).render(**values))
+
+
+def _macro(name: str) -> Callable[..., Markup]:
+    return getattr(environment().get_template(MACROS).module, name)
+
+
+def para(text: str, cls: str = "") -> Markup:
+    return _macro("para")(text, cls)
+
+
+def heading(text: str, anchor: str, level: int = 2) -> Markup:
+    return _macro("heading")(text, anchor, level)
 
 
 def table(columns: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "jt-table",
-          raw: bool = False) -> str:
-    """A table; cells are escaped unless ``raw`` (then the caller escaped them)."""
-    head = "".join(f"<th>{esc(c)}</th>" for c in columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{c if raw else esc(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+          raw: bool = False) -> Markup:
+    """A table; ``str`` cells are escaped, ``Markup`` cells are not.
+
+    ``raw`` declares every cell HTML already (the caller escaped it); prefer ``Markup`` cells.
+    """
+    body = [[Markup(c) if raw else c for c in row] for row in rows]
+    return _macro("table")(list(columns), body, cls)
 
 
 def figure_png(fig: Any, dpi: int = 144) -> bytes:
@@ -42,13 +82,11 @@ def figure_png(fig: Any, dpi: int = 144) -> bytes:
     return buf.getvalue()
 
 
-def figure(fig: Any, alt: str, caption: str = "", cls: str = "jt-figure", dpi: int = 144) -> str:
+def figure(fig: Any, alt: str, caption: str = "", cls: str = "jt-figure", dpi: int = 144) -> Markup:
     """An inlined image (data URI) with alt text and an optional caption."""
     data = base64.b64encode(figure_png(fig, dpi)).decode("ascii")
-    cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
-    return (f'<figure class="{cls}"><img src="data:image/png;base64,{data}" alt="{esc(alt)}">'
-            f"{cap}</figure>")
+    return _macro("figure")(f"data:image/png;base64,{data}", alt, caption, cls)
 
 
-def badge(text: str, kind: str) -> str:
-    return f'<span class="jt-badge jt-{esc(kind)}">{esc(text)}</span>'
+def badge(text: str, kind: str) -> Markup:
+    return _macro("badge")(text, kind)

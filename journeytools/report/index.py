@@ -1,39 +1,48 @@
-"""The reports' index page: every persona, the cross-persona heatmap, top opportunities."""
+"""The reports' index page: every persona, the cross-persona heatmap, top opportunities.
+
+Laid out by ``report/templates/index_page.html.j2`` (autoescaped, like the sections).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
+from urllib.parse import quote
 
-import jinja2
 from markupsafe import Markup
 
-from ..scoring import score
 from ..model.workshop import Workshop
-from .html import badge, esc, figure, table
-from .render import templates_dir
+from ..scoring import score
+from .html import figure
+from .html import render as render_template
 
 TOP_OPPORTUNITIES = 8
 
 
-def _opportunities(ws: Workshop) -> str:
+def _opportunities(ws: Workshop) -> list[dict[str, Any]]:
     opps = score(ws).opportunities
     scored = opps[opps["scored"]].head(TOP_OPPORTUNITIES)
-    if not len(scored):
-        return "<p class=\"jt-empty\">No scored opportunities yet.</p>"
-    rows = [[str(r.rank), f"<strong>{esc(r.title)}</strong>", f"{r.rice:,.1f}", f"{r.pain_relieved:g}",
-             badge(r.quadrant, r.quadrant.replace(" ", "-")), esc(r.owner)] for r in scored.itertuples()]
-    return table(["#", "Opportunity", "RICE", "Pain relieved", "Quadrant", "Owner"], rows, raw=True)
+    return [{"rank": r.rank, "title": r.title, "rice": f"{r.rice:,.1f}",
+             "pain_relieved": f"{r.pain_relieved:g}", "quadrant": r.quadrant,
+             "kind": r.quadrant.replace(" ", "-"), "owner": r.owner} for r in scored.itertuples()]
+
+
+def _href(path: Path | None, out: Path) -> str:
+    """``path`` as a link relative to the index ('' when there is none)."""
+    return quote(Path(os.path.relpath(path, out)).as_posix()) if path else ""
 
 
 def render(ws: Workshop, personas: Sequence[Any], out: Path, brand: dict[str, str], today: str) -> str:
-    """HTML of ``index.html``; links are relative so the folder can move (USB stick)."""
+    """HTML of ``index.html``; links are relative so the folder can move (USB stick).
+
+    Each persona links to the reports it has (``html`` and ``pdf`` of its result: a PDF-only
+    run links the PDF), or to its partial notebook when the report failed.
+    """
     from ..charts import pain_heatmap
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir() / "report")),
-                             autoescape=True)
     pains = score(ws).pain_points
     rows = []
     for p in personas:
@@ -43,9 +52,7 @@ def render(ws: Workshop, personas: Sequence[Any], out: Path, brand: dict[str, st
             "name": p.name, "segment": str(card.get("segment", "") or ""),
             "top_pain": str(mine["description"].iloc[0]) if len(mine) else "—",
             "ok": p.ok, "error": p.error,
-            "html": os.path.relpath(p.html, out) if p.html else "",
-            "pdf": os.path.relpath(p.pdf, out) if p.pdf else "",
-            "notebook": os.path.relpath(p.notebook, out) if p.notebook else "",
+            "html": _href(p.html, out), "pdf": _href(p.pdf, out), "notebook": _href(p.notebook, out),
         })
     day = dt.date.fromisoformat(today)
     stale = ""
@@ -56,8 +63,9 @@ def render(ws: Workshop, personas: Sequence[Any], out: Path, brand: dict[str, st
         f"Workshop {ws.date}" if ws.date else "", f"last reviewed {ws.reviewed}" if ws.reviewed else "",
         f"next review due {ws.review_due()}" if ws.review_due() else "") if x)
     heat = figure(pain_heatmap(ws), alt="Heatmap of weighted pain by persona and stage")
-    return env.get_template("index_page.html.j2").render(
+    return str(render_template(
+        "index_page.html.j2",
         title=ws.title, company=brand["company"], accent=brand["accent"], logo=brand["logo"],
         dates=dates, stale=stale, scope=str(ws.meta.get("scope") or ""),
-        personas=rows, heatmap=Markup(heat), opportunities=Markup(_opportunities(ws)), today=today,
-        css_raw=Markup(brand["css"]))
+        personas=rows, heatmap=heat, opportunities=_opportunities(ws), today=today,
+        css=Markup(brand["css"])))  # the package's own stylesheet, not user text

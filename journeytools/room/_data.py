@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..model.schema import TABLES, WORKSHOP_FILE
-from ..scoring import opportunity_table, pain_table
 from ..model.checks import dots_spent
+from ..model.schema import TABLES, WORKSHOP_FILE
 from ..model.workshop import Workshop
+from ..scoring import opportunity_table, pain_table
 
 ROOM_DIR_ENV = "JOURNEYTOOLS_ROOM_DIR"
 """Environment variable naming the workshop folder the room's notebooks open."""

@@ -15,16 +15,24 @@ import io
 import os
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import ipywidgets as w
 
-from ..store.folder import load
 from ..model.workshop import Workshop
+from ..store.folder import load
 from . import _data as data
-from .render import (header_html, heatmap_table_html, idea_ranking_html, message_html,
-                     pain_ranking_html, stage_bars_html, totals_html)
+from .render import (
+    header_html,
+    heatmap_table_html,
+    idea_ranking_html,
+    message_html,
+    pain_ranking_html,
+    stage_bars_html,
+    totals_html,
+)
 
 DEFAULT_INTERVAL_S = 3.0
 
@@ -32,7 +40,7 @@ DEFAULT_INTERVAL_S = 3.0
 def heatmap_png(ws: Workshop) -> bytes | None:
     """PNG of ``journeytools.charts.pain_heatmap(ws)``; None when the chart is unavailable."""
     try:
-        from ..charts import pain_heatmap  # type: ignore[attr-defined]
+        from ..charts import pain_heatmap
     except Exception:  # charts not installed or broken: the HTML table stands in
         return None
     fig = pain_heatmap(ws)
@@ -148,7 +156,7 @@ class FacilitatorView:
             except Exception as exc:  # keep polling; show what went wrong
                 self.status.value = message_html(f"refresh failed: {exc}", "error")
 
-    def start(self) -> "FacilitatorView":
+    def start(self) -> FacilitatorView:
         """Start re-reading the folder every ``interval`` seconds (a daemon thread)."""
         if self._thread is None or not self._thread.is_alive():
             self._stop.clear()

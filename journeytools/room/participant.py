@@ -2,8 +2,9 @@
 
 Every write goes through the concurrent-safe appends (``jt.add_pain_point``, ``jt.add_opportunity``,
 ``jt.add_vote``): under the folder lock, re-reading before writing, so many browsers can add at
-once without losing rows or overspending a budget. Widgets only collect values; messages are
-escaped HTML shown next to the button that caused them.
+once without losing rows or overspending a budget. Widgets only collect values; every piece of
+HTML on the page comes from ``render`` (autoescaped templates), messages next to the button
+that caused them.
 
 >>> room = ParticipantRoom("workshops/luggage-store")   # doctest: +SKIP
 >>> room                                                # in a notebook: shows the page
@@ -12,16 +13,17 @@ escaped HTML shown next to the button that caused them.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import ipywidgets as w
 
+from ..model.workshop import Workshop
 from ..store.append import add_opportunity, add_pain_point, add_vote
 from ..store.folder import load
-from ..model.workshop import Workshop
 from . import _data as data
-from .render import Level, budget_html, header_html, message_html
+from .render import Level, budget_html, header_html, message_html, section_html
 
 _WIDE = w.Layout(width="min(38em, 95vw)")
 _LABEL_STYLE = {"description_width": "7.5em"}
@@ -113,7 +115,7 @@ class ParticipantRoom:
         self.vote_button.on_click(lambda b: self._act(b, self.vote_msg, self.vote))
 
         def section(title: str, *children: w.Widget) -> w.VBox:
-            return w.VBox([w.HTML(f"<h3 style='margin:14px 0 4px'>{title}</h3>"), *children])
+            return w.VBox([w.HTML(section_html(title)), *children])
 
         self.widget = w.VBox([
             self.header,

@@ -1,7 +1,9 @@
-"""HTML fragments the room displays. Every piece of workshop or participant text is escaped.
+"""HTML fragments the room displays, from the jinja2 templates in ``room/templates``.
 
-Pure functions of a loaded workshop: they read nothing from disk and draw no charts, so the
-facilitator view can be tested without a browser.
+The templates are autoescaped: every piece of workshop or participant text is escaped where it
+is printed, and nothing here marks text as HTML. Pure functions of a loaded workshop: they read
+nothing from disk but their templates and draw no charts, so the facilitator view can be tested
+without a browser.
 
 >>> message_html("<b>hi</b>", "error")  # doctest: +ELLIPSIS
 '<div class="jt-msg jt-msg-error" ...>&lt;b&gt;hi&lt;/b&gt;</div>'
@@ -10,28 +12,43 @@ facilitator view can be tested without a browser.
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
-from typing import Literal
+from functools import cache
+from typing import Any, Literal
 
+import jinja2
 import pandas as pd
 
-from ..scoring import opportunity_table, pain_table, stage_pain, vote_counts
 from ..model.checks import voter_key
 from ..model.workshop import Workshop
+from ..scoring import opportunity_table, pain_table, stage_pain, vote_counts
 
 Level = Literal["info", "ok", "error"]
 _COLOURS = {"info": "#455a64", "ok": "#2e7d32", "error": "#c62828"}
 DEFAULT_PRIMARY = "#C2185B"
 
 
-def esc(value: object) -> str:
-    """``html.escape`` of any value's text, quotes included."""
-    return escape("" if value is None else str(value), quote=True)
+def _blank_none(value: Any) -> Any:
+    return "" if value is None else value
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The room package's one jinja2 Environment (created on first use)."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("journeytools.room", "templates"),
+        autoescape=jinja2.select_autoescape(("html", "j2"), default_for_string=True, default=True),
+        undefined=jinja2.StrictUndefined, finalize=_blank_none,
+        trim_blocks=True, lstrip_blocks=True)
+
+
+def render(template: str, **values: Any) -> str:
+    """HTML of ``templates/<template>`` with ``values`` escaped (a widget's ``value``)."""
+    return environment().get_template(template).render(**values)
 
 
 def primary(ws: Workshop) -> str:
-    colour = str(ws.branding.get("primary_color") or DEFAULT_PRIMARY)
-    return esc(colour)
+    """The workshop's primary colour (text: templates escape it like any other value)."""
+    return str(ws.branding.get("primary_color") or DEFAULT_PRIMARY)
 
 
 def _rgba(colour: str, alpha: float) -> str:
@@ -47,24 +64,17 @@ def message_html(text: str, level: Level = "info") -> str:
     """A one-line message shown next to a field or button."""
     if not text:
         return ""
-    return (f'<div class="jt-msg jt-msg-{level}" style="color:{_COLOURS[level]};'
-            f'padding:2px 6px">{esc(text)}</div>')
+    return render("message.html.j2", text=text, level=level, colour=_COLOURS[level])
 
 
 def budget_html(left: int, budget: int, voter: str) -> str:
     """Dots left, drawn as filled and empty dots."""
-    dots = "●" * left + "○" * max(budget - left, 0)
-    who = f"{esc(voter)}: " if voter.strip() else "Enter your name to vote. "
-    return (f'<div class="jt-budget" style="font-size:1.1em">{who}'
-            f'<span style="letter-spacing:2px">{dots}</span> '
-            f'<b class="jt-dots-left">{left}</b> of {budget} dots left</div>')
+    return render("budget.html.j2", voter=voter if voter.strip() else "", left=left, budget=budget,
+                  dots="●" * left + "○" * max(budget - left, 0))
 
 
 def header_html(ws: Workshop, subtitle: str = "") -> str:
-    colour = primary(ws)
-    sub = f'<div style="color:#555">{esc(subtitle)}</div>' if subtitle else ""
-    return (f'<div class="jt-header" style="border-left:6px solid {colour};padding-left:10px">'
-            f'<h2 style="margin:4px 0">{esc(ws.title)}</h2>{sub}</div>')
+    return render("header.html.j2", title=ws.title, subtitle=subtitle, colour=primary(ws))
 
 
 def totals_html(ws: Workshop, now: dt.datetime | None = None) -> str:
@@ -72,15 +82,10 @@ def totals_html(ws: Workshop, now: dt.datetime | None = None) -> str:
     votes = ws.votes
     dots = int(vote_counts(ws).sum()) if len(votes) else 0
     people = len({voter_key(v) for v in votes["voter"]}) if len(votes) else 0
-    stamp = (now or dt.datetime.now()).strftime("%H:%M:%S")
     cells = [("pain points", len(ws.pain_points)), ("ideas", len(ws.opportunities)),
              ("dots spent", dots), ("voters", people)]
-    boxes = "".join(
-        f'<div style="display:inline-block;min-width:110px;margin:4px 12px 4px 0">'
-        f'<div class="jt-total" data-what="{esc(label)}" style="font-size:2em;font-weight:bold">'
-        f'{n}</div><div style="color:#555">{esc(label)}</div></div>' for label, n in cells)
-    return (f'<div class="jt-totals">{boxes}'
-            f'<div style="color:#888;font-size:0.85em">updated {stamp}</div></div>')
+    return render("totals.html.j2", cells=cells,
+                  stamp=(now or dt.datetime.now()).strftime("%H:%M:%S"))
 
 
 def stage_bars_html(ws: Workshop) -> str:
@@ -89,32 +94,17 @@ def stage_bars_html(ws: Workshop) -> str:
     if not len(sp):
         return ""
     top = float(sp["pain"].max()) or 1.0
-    colour = primary(ws)
-    rows = []
-    for r in sp.itertuples():
-        width = 100.0 * float(r.pain) / top
-        rows.append(f'<tr><td style="padding:2px 8px;white-space:nowrap">{esc(r.name)}</td>'
-                    f'<td style="width:70%"><div style="background:{colour};height:14px;'
-                    f'width:{width:.1f}%"></div></td>'
-                    f'<td style="padding:2px 8px;text-align:right">{float(r.pain):g}</td></tr>')
-    return ('<table class="jt-stage-pain" style="width:100%;border-collapse:collapse">'
-            '<caption style="text-align:left;font-weight:bold">Weighted pain per stage</caption>'
-            + "".join(rows) + "</table>")
+    bars = [(r.name, f"{100.0 * float(r.pain) / top:.1f}", f"{float(r.pain):g}") for r in sp.itertuples()]
+    return render("stage_bars.html.j2", bars=bars, colour=primary(ws))
 
 
-def _cell(value: object, align: str = "left") -> str:
-    return f'<td style="padding:3px 8px;text-align:{align};vertical-align:top">{esc(value)}</td>'
+def _ranking(cls: str, caption: str, head: list[tuple[str, str]], rows: list[tuple[str, list[Any]]],
+             empty: str) -> str:
+    """A ranking table: ``head`` is (title, alignment) per column, ``rows`` (id, cells)."""
+    return render("ranking.html.j2", cls=cls, caption=caption, head=head, rows=rows, empty=empty)
 
 
-def _table(cls: str, caption: str, head: list[str], rows: list[str], empty: str) -> str:
-    if not rows:
-        return (f'<div class="{cls}"><b>{esc(caption)}</b>'
-                f'<p style="color:#777">{esc(empty)}</p></div>')
-    th = "".join(f'<th style="padding:3px 8px;text-align:left;border-bottom:1px solid #ccc">'
-                 f'{esc(h)}</th>' for h in head)
-    return (f'<table class="{cls}" style="border-collapse:collapse;width:100%">'
-            f'<caption style="text-align:left;font-weight:bold">{esc(caption)}</caption>'
-            f"<thead><tr>{th}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+_RIGHT, _LEFT = "right", "left"
 
 
 def pain_ranking_html(ws: Workshop, top: int = 10) -> str:
@@ -122,14 +112,12 @@ def pain_ranking_html(ws: Workshop, top: int = 10) -> str:
     pains = pain_table(ws).head(top)
     stages = {s.id: s.name for s in ws.stages}
     tps = dict(zip(ws.touchpoints["id"], ws.touchpoints["name"])) if len(ws.touchpoints) else {}
-    rows = [f'<tr data-id="{esc(r.id)}">' + _cell(r.rank, "right") + _cell(r.description)
-            + _cell(stages.get(r.stage, r.stage)) + _cell(tps.get(r.touchpoint, r.touchpoint))
-            + _cell(f"{r.severity}×{r.frequency}", "right") + _cell(r.votes, "right")
-            + _cell(f"{float(r.weighted_pain):g}", "right") + "</tr>"
+    head = [("#", _RIGHT), ("pain point", _LEFT), ("stage", _LEFT), ("touchpoint", _LEFT),
+            ("sev×freq", _RIGHT), ("dots", _RIGHT), ("weighted", _RIGHT)]
+    rows = [(r.id, [r.rank, r.description, stages.get(r.stage, r.stage), tps.get(r.touchpoint, r.touchpoint),
+                    f"{r.severity}×{r.frequency}", r.votes, f"{float(r.weighted_pain):g}"])
             for r in pains.itertuples()]
-    return _table("jt-pain-ranking", f"Top {top} pain points",
-                  ["#", "pain point", "stage", "touchpoint", "sev×freq", "dots", "weighted"],
-                  rows, "No pain points yet.")
+    return _ranking("jt-pain-ranking", f"Top {top} pain points", head, rows, "No pain points yet.")
 
 
 def idea_ranking_html(ws: Workshop, top: int = 10) -> str:
@@ -140,15 +128,12 @@ def idea_ranking_html(ws: Workshop, top: int = 10) -> str:
                                                kind="mergesort")
     ordered = pd.concat([scored, ideas]).head(top) if len(ideas) else scored.head(top)
     stages = {s.id: s.name for s in ws.stages}
-    rows = []
-    for r in ordered.itertuples():
-        rank = "idea" if pd.isna(r.rank) else int(r.rank)
-        rice = "" if pd.isna(r.rice) else f"{float(r.rice):,.0f}"
-        rows.append(f'<tr data-id="{esc(r.id)}">' + _cell(rank, "right") + _cell(r.title)
-                    + _cell(stages.get(r.stage, r.stage)) + _cell(r.votes, "right")
-                    + _cell(rice, "right") + _cell(r.quadrant) + "</tr>")
-    return _table("jt-idea-ranking", "Opportunities",
-                  ["#", "idea", "stage", "dots", "RICE", "quadrant"], rows, "No ideas yet.")
+    head = [("#", _RIGHT), ("idea", _LEFT), ("stage", _LEFT), ("dots", _RIGHT), ("RICE", _RIGHT),
+            ("quadrant", _LEFT)]
+    rows = [(r.id, ["idea" if pd.isna(r.rank) else int(r.rank), r.title, stages.get(r.stage, r.stage),
+                    r.votes, "" if pd.isna(r.rice) else f"{float(r.rice):,.0f}", r.quadrant])
+            for r in ordered.itertuples()]
+    return _ranking("jt-idea-ranking", "Opportunities", head, rows, "No ideas yet.")
 
 
 def heatmap_table_html(ws: Workshop) -> str:
@@ -162,15 +147,10 @@ def heatmap_table_html(ws: Workshop) -> str:
     if not grid or not stages:
         return ""
     top = max((v for _, vals in grid for v in vals), default=0.0) or 1.0
-    head = "".join(f'<th style="padding:3px 8px">{esc(s.name)}</th>' for s in stages)
-    body = []
-    for name, vals in grid:
-        cells = "".join(
-            f'<td style="padding:6px 8px;text-align:center;'
-            f'background:{_rgba(colour, 0.08 + 0.8 * v / top)}">{v:g}</td>'
-            for v in vals)
-        body.append(f'<tr><th style="padding:3px 8px;text-align:left">{esc(name)}</th>{cells}</tr>')
-    return ('<table class="jt-heatmap" style="border-collapse:collapse">'
-            '<caption style="text-align:left;font-weight:bold">'
-            'Pain heatmap (persona × stage)</caption>'
-            f"<thead><tr><th></th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+    rows = [(name, [(f"{v:g}", _rgba(colour, 0.08 + 0.8 * v / top)) for v in vals]) for name, vals in grid]
+    return render("heatmap_table.html.j2", stages=[s.name for s in stages], rows=rows)
+
+
+def section_html(title: str) -> str:
+    """The heading of a section of the participant's page."""
+    return render("section.html.j2", title=title)

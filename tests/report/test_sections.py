@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from helpers import write_workshop
 
 import journeytools as jt
 from journeytools.report import sections as S
-from helpers import write_workshop
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_sections_escape_user_text(bike):
     card = S.persona_card(ctx).html
     pains = S.pain_points(ctx).html
     assert "<img src=x" not in card and "&lt;img src=x onerror=alert(1)&gt;" in card
-    assert "<b>form</b>" not in pains and "Broken &lt;b&gt;form&lt;/b&gt; &amp; &quot;quotes&quot;" in pains
+    assert "<b>form</b>" not in pains and "Broken &lt;b&gt;form&lt;/b&gt; &amp; &#34;quotes&#34;" in pains
 
 
 def test_unknown_persona(bike):

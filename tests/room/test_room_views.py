@@ -116,8 +116,8 @@ def test_facilitator_view_escapes_participant_markup(luggage: Path) -> None:
     view = FacilitatorView(luggage, heatmap=lambda ws: None)
     html = html_of(view)
     assert unescaped_markup(html) == []
-    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in view.pains.value
-    assert "&lt;script&gt;alert(&#x27;idea&#x27;)&lt;/script&gt;" in view.ideas.value
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in view.pains.value
+    assert "&lt;script&gt;alert(&#39;idea&#39;)&lt;/script&gt;" in view.ideas.value
     assert "Bags &amp; &lt;i&gt;more&lt;/i&gt;" in view.header.value
     assert "jt-heatmap" in view.heatmap_table.value
 
