@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 
@@ -19,26 +19,46 @@ def file_digest(path: Path) -> str | None:
         return None
 
 
+_TEMP_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0))
+
+
+def _create_temp(target: Path) -> tuple[int, str]:
+    """A new, empty temp file next to ``target``, created with the permissions a plain
+    ``open(target, "w")`` would give it: 0666 less the umask (``tempfile.mkstemp`` would
+    make it 0600, which the rename would then carry over to the target)."""
+    for _ in range(100):
+        tmp = str(target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, _TEMP_FLAGS, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary file name next to {target}")
+
+
 def write_atomic(files: dict[Path, bytes]) -> None:
     """Write several files so that either all are replaced or none is touched.
 
     Each file is written and fsynced next to its target, then renamed over it; a failure
-    before the renames removes the temp files and leaves the old files intact.
+    before the renames removes the temp files and leaves the old files intact. A file that
+    is replaced keeps its permissions; a new one gets the umask's, like any file written.
     """
     staged: list[tuple[str, Path]] = []
     try:
         for target, data in files.items():
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            fd, tmp = _create_temp(target)
             staged.append((tmp, target))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-            if target.exists():
-                os.chmod(tmp, target.stat().st_mode & 0o777)
+            try:
+                mode = target.stat().st_mode
+            except FileNotFoundError:
+                pass
             else:
-                os.chmod(tmp, 0o644)
+                os.chmod(tmp, mode & 0o777)
     except BaseException:
         for tmp, _ in staged:
             try:

@@ -331,11 +331,25 @@ def test_save_requires_path_for_new_workshop(tmp_path):
     assert jt.load(jt.save(ws, tmp_path / "elsewhere")) == ws
 
 
-def test_lock_file_ignored_by_validate(tmp_path):
+def test_writers_leave_no_lock_file(tmp_path):
     src = write_workshop(tmp_path / "ws")
     jt.add_vote(src, voter="ana", item="express-slots", votes=2)
-    assert (src / ".journeytools.lock").exists()
+    assert not (src / ".journeytools.lock").exists()
+    ws = jt.load(src)
+    ws.personas.loc[0, "name"] = "Carla"
+    jt.save(ws)
+    assert not (src / ".journeytools.lock").exists()
+    jt.save(ws, tmp_path / "copy")  # into a new folder, as 'journeytools new' does
+    assert sorted(p.name for p in (tmp_path / "copy").iterdir()) == sorted(
+        p.name for p in src.iterdir())
+
+
+def test_stale_lock_file_ignored_by_validate_and_removed_by_a_save(tmp_path):
+    src = write_workshop(tmp_path / "ws")
+    (src / ".journeytools.lock").write_bytes(b"")  # left by an older version, or committed
     assert jt.validate(src).ok
+    jt.add_vote(src, voter="ana", item="express-slots", votes=2)
+    assert not (src / ".journeytools.lock").exists()
 
 
 def test_votes_and_kpis_rules(tmp_path):

@@ -35,7 +35,7 @@ from typing import Any, Iterable
 import yaml
 
 from ..errors import Problem, ValidationError, quote
-from ..model.meta import _lines
+from ..model.meta import key_lines
 
 UNITS = ("auto", "s", "ms", "us", "ns")
 SCALES = ("csat", "nps")
@@ -141,7 +141,7 @@ def parse_mapping(text: str, touchpoint_ids: Iterable[str] | None = None,
     if not isinstance(data, dict) or node is None:
         raise ValidationError([Problem(file, 1, None, quote(data), "expected a mapping with at "
                                        "least 'touchpoints:' (touchpoint id: event names)")])
-    return _Checker(data, _lines(node), file, base, touchpoint_ids).run()
+    return _Checker(data, key_lines(node), file, base, touchpoint_ids).run()
 
 
 class _Checker:

@@ -11,8 +11,9 @@ tab or carriage return) get a leading ``'`` (OWASP CSV/formula injection); so do
 really starts with ``'``, and import removes exactly one, so every text comes back as typed.
 Characters XML cannot hold are written the way Excel writes them (``_x000B_``).
 
-Import parses every sheet with the same rules as the folder (``tables.to_frame`` and
-``validate.cross_check``) and reports problems by sheet and cell::
+Import feeds the rows of every sheet to the folder's own parser
+(:func:`journeytools.store.folder.parse_tables`: same typing, checks and cross-checks) and
+reports problems by sheet and cell::
 
     Pain points!E7: severity must be an integer from 1 to 5, got 'high'
 
@@ -26,10 +27,10 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import io
 import math
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
@@ -38,15 +39,15 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ..model import csvio
 from ..errors import Problem, ValidationError, quote
-from ..store.folder import save, validate
-from ..model.meta import dump_meta, load_meta
+from ..fsutil import write_atomic
+from ..model import csvio
+from ..model.meta import load_meta
 from ..model.schema import (IMPACT_VALUES, OPPORTUNITY_KINDS, SOURCES, STATUSES, TABLE_NAMES, TABLES,
-                      TOUCHPOINT_KINDS, WORKSHOP_FILE, Table)
-from ..model.tables import format_float, to_frame
-from ..model.checks import cross_check
-from ..model.workshop import Baseline, Workshop, _frames_equal
+                            TOUCHPOINT_KINDS, WORKSHOP_FILE, Table)
+from ..model.tables import format_float
+from ..model.workshop import Baseline, Workshop, frames_equal
+from ..store.folder import parse_tables, save, validate
 
 if TYPE_CHECKING:  # pragma: no cover
     from openpyxl.worksheet.worksheet import Worksheet
@@ -396,16 +397,14 @@ def _write_scores(sheet: "Worksheet", ws: Workshop, style: _Style) -> None:
 
 
 def _write_info(sheet: "Worksheet", ws: Workshop) -> None:
-    text = ws._meta_baseline[1] if ws._meta_baseline is not None and \
-        ws._meta_baseline[0] == ws.meta else dump_meta(ws.meta)
+    text = ws.meta_text()
     sheet.append(["format", FORMAT])
     chunks = [text[i:i + 30000] for i in range(0, len(text), 30000)] or [""]
     sheet.append([WORKSHOP_FILE] + [neutralise(c) for c in chunks])
     for name in TABLE_NAMES:
-        base = ws._baseline.get(name)
-        existed = base is not None and base.digest is not None
-        dialect = base.dialect if base is not None else csvio.DEFAULT_DIALECT
-        sheet.append(["table", name, int(existed), neutralise(dialect.delimiter),
+        base = ws.baseline(name)
+        dialect = base.dialect
+        sheet.append(["table", name, int(base.existed), neutralise(dialect.delimiter),
                       int(dialect.bom), "CRLF" if dialect.newline == "\r\n" else "LF"])
         sheet.append(["header", name] + [neutralise(str(c)) for c in ws.tables[name].columns])
     sheet.sheet_state = "hidden"
@@ -431,15 +430,9 @@ def export_xlsx(ws: Workshop, path: str | os.PathLike, persona: str | None = Non
         _write_table(wb.create_sheet(SHEETS[name]), ws.tables[name], TABLES[name], style)
     _write_scores(wb.create_sheet(SCORES_SHEET), ws, style)
     _write_info(wb.create_sheet(INFO_SHEET), ws)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buf = io.BytesIO()
+    wb.save(buf)
+    write_atomic({target: buf.getvalue()})  # permissions as for every other export
     return target
 
 
@@ -564,7 +557,8 @@ def _locate(problem: Problem, table: Table, sheet: str, header: list[str]) -> Ce
         cell = f"A{problem.line or 1}:{get_column_letter(max(len(header), 1))}{problem.line or 1}"
     else:
         cell = f"{get_column_letter(j)}{problem.line or 1}"
-    return CellProblem(sheet, problem.line, problem.column, problem.value, message, cell=cell)
+    return CellProblem(sheet, problem.line, problem.column, problem.value, message, problem.level,
+                       cell=cell)
 
 
 @dataclass
@@ -732,18 +726,23 @@ def _read_meta(book: _Reader, base: dict[str, Any]
     return meta, cells, problems
 
 
-def _meta_problems(meta: dict[str, Any], cells: dict[str, str]) -> tuple[dict[str, Any] | None,
-                                                                           list[Problem]]:
-    checked, probs = load_meta(dump_meta(meta))
-    out: list[Problem] = []
-    for p in probs:
-        path = p.column or ""
-        cell = cells.get(path) or cells.get(".".join(path.split(".")[:2])) \
-            or cells.get(path.split(".")[0]) or "A1"
-        row = re.search(r"\d+", cell)
-        out.append(CellProblem(WORKSHOP_SHEET, int(row.group()) if row else None, path, p.value,
-                               p.message, cell=cell))
-    return checked, out
+def _meta_cell(problem: Problem, cells: dict[str, str]) -> CellProblem:
+    """The Workshop-sheet cell of a ``workshop.yml`` problem (by its key path)."""
+    path = problem.column or ""
+    cell = cells.get(path) or cells.get(".".join(path.split(".")[:2])) \
+        or cells.get(path.split(".")[0]) or "A1"
+    row = re.search(r"\d+", cell)
+    return CellProblem(WORKSHOP_SHEET, int(row.group()) if row else None, path, problem.value,
+                       problem.message, problem.level, cell=cell)
+
+
+def _in_workbook(problem: Problem, raws: dict[str, csvio.RawTable],
+                 cells: dict[str, str]) -> CellProblem:
+    """Where a problem the folder's parser found is in the workbook: sheet and cell."""
+    name = problem.file.removesuffix(".csv")
+    if name in raws:
+        return _locate(problem, TABLES[name], SHEETS[name], raws[name].header)
+    return _meta_cell(problem, cells)
 
 
 def read_workbook(path: str | os.PathLike) -> Workshop:
@@ -761,56 +760,38 @@ def read_workbook(path: str | os.PathLike) -> Workshop:
     problems: list[Problem] = []
     meta, cells, probs = _read_meta(book, base)
     problems += probs
-    checked = None
-    if meta is not None and not probs:
-        checked, probs = _meta_problems(meta, cells)
-        problems += probs
-    tables: dict[str, pd.DataFrame] = {}
-    lines: dict[str, list[int]] = {}
-    headers: dict[str, list[str]] = {}
-    broken: set[str] = set()
+    unreadable: set[str] = set() if meta is not None and not probs else {"workshop"}
+    raws: dict[str, csvio.RawTable] = {}
     for name in TABLE_NAMES:
         table = TABLES[name]
         raw, probs = _read_table(book, table)
         problems += probs
         if raw is None:
-            broken.add(name)
+            unreadable.add(name)
             continue
         if not raw.rows and [h.strip().lower() for h in raw.header] == table.required:
-            continue  # what an absent optional table exports as: still absent
-        headers[name] = raw.header
-        problems += _renamed(raw, table, info.headers.get(name))
-        frame, probs, row_lines = to_frame(raw, table)
-        problems += [_locate(p, table, SHEETS[name], raw.header) for p in probs]
-        if frame is None:
-            broken.add(name)
-            continue
-        tables[name] = frame
-        lines[name] = row_lines
-    problems += book.problems
-    if checked is None:
-        broken.add("workshop")
-    ws = Workshop(checked or {"title": "", "stages": []}, tables)
-    for p in cross_check(ws, lines, broken):
-        name = p.file.removesuffix(".csv")
-        if name in TABLES and name in headers:
-            problems.append(_locate(p, TABLES[name], SHEETS[name], headers[name]))
+            if not table.must_exist:
+                continue  # what an absent optional table exports as: still absent
         else:
-            problems.append(CellProblem(WORKSHOP_SHEET, p.line, p.column, p.value, p.message,
-                                        cell=cells.get(p.column or "", "A1")))
+            problems += _renamed(raw, table, info.headers.get(name))
+        raws[name] = raw
+    problems += book.problems
+    report = parse_tables(raws, None if "workshop" in unreadable else meta, unreadable=unreadable)
+    problems += [_in_workbook(p, raws, cells) for p in report.errors]
     if problems:
         raise ValidationError(problems)
-    assert checked is not None
-    if yml is not None and checked == base:
-        ws._meta_baseline = (copy.deepcopy(checked), yml)
+    ws = report.workshop
+    assert ws is not None
+    ws.warnings = [_in_workbook(p, raws, cells) for p in ws.warnings]
+    if yml is not None and ws.meta == base:
+        ws.mark_saved({WORKSHOP_FILE: yml.encode("utf-8")})  # written back byte for byte
     for name in TABLE_NAMES:
         existed, dialect = info.tables.get(name, (False, csvio.DEFAULT_DIALECT))
         frame = ws.tables[name]
         plain = list(frame.columns) == TABLES[name].required
-        if existed or len(frame) or not plain:
-            ws._baseline[name] = Baseline(None, "(from workbook)", dialect)
-        else:
-            ws._baseline[name] = Baseline(None, None, dialect)
+        # the workbook knows which files existed and how they were written, not their bytes
+        present = existed or len(frame) or not plain
+        ws.set_baseline(name, Baseline(None, "(from workbook)" if present else None, dialect))
     return ws
 
 
@@ -832,15 +813,15 @@ def import_xlsx(file: str | os.PathLike, folder: str | os.PathLike, force: bool 
         existing = validate(target).workshop
         if existing is not None:  # a valid workshop: write only what the workbook changed
             for name in TABLE_NAMES:
-                if not _frames_equal(existing.tables[name], ws.tables[name]):
+                if not frames_equal(existing.tables[name], ws.tables[name]):
                     existing.tables[name] = ws.tables[name]
             if existing.meta != ws.meta:
                 existing.meta = ws.meta
             return save(existing)
     for name in TABLE_NAMES:  # with --force, a table emptied in the workbook is emptied on disk
-        base = ws._baseline[name]
-        if base.digest is None and (target / TABLES[name].file).exists():
-            ws._baseline[name] = Baseline(None, "(replaced)", base.dialect)
+        base = ws.baseline(name)
+        if not base.existed and (target / TABLES[name].file).exists():
+            ws.set_baseline(name, Baseline(None, "(replaced)", base.dialect))
     return save(ws, target)
 
 

@@ -29,17 +29,18 @@ class Stage:
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
-def _lines(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
-    """Map each key path (keys and list indexes) to its 1-based line."""
+def key_lines(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
+    """Map each key path (keys and list indexes) of a composed YAML document to its 1-based
+    line, e.g. ``{("stages", 0, "id"): 7}``: to report problems where they are."""
     out: dict[tuple, int] = {path: node.start_mark.line + 1}
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             sub = path + (key.value,)
-            out.update(_lines(value, sub))
+            out.update(key_lines(value, sub))
             out[sub] = key.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            out.update(_lines(item, path + (i,)))
+            out.update(key_lines(item, path + (i,)))
     return out
 
 
@@ -70,7 +71,7 @@ def load_meta(text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     if not isinstance(data, dict) or node is None:
         return None, [Problem(f, 1, None, quote(data),
                               "expected a mapping of keys such as 'title:' and 'stages:'")]
-    lines = _lines(node)
+    lines = key_lines(node)
     problems: list[Problem] = []
 
     def bad(path: tuple, value: Any, message: str) -> None:

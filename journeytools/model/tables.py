@@ -126,15 +126,20 @@ NUMERIC = {"int": INT_DTYPE, "float": FLOAT_DTYPE, "percent": FLOAT_DTYPE}
 def empty_frame(table: Table, extra: list[str] | None = None) -> pd.DataFrame:
     """A table with its required columns (plus ``extra``) and no rows."""
     names = table.required + [c for c in (extra or []) if c not in table.required]
-    return pd.DataFrame({n: _series([], table.by_name.get(n)) for n in names})
+    return pd.DataFrame({n: column_series([], table.by_name.get(n)) for n in names})
 
 
-def _series(values: list, col: Column | None) -> pd.Series:
+def column_series(values: list, col: Column | None) -> pd.Series:
+    """A table column of ``values`` already typed for ``col`` (``None``: an extra, text column):
+    ``Int64``/``float64`` for numbers (``None`` = blank), plain strings otherwise."""
     if col is not None and col.kind in NUMERIC:
         return pd.Series(values, dtype=NUMERIC[col.kind])
     # Plain Python strings (object dtype): loading, validating and scoring iterate over them,
     # which is several times faster than over Arrow-backed strings.
     return pd.Series(values, dtype=object)
+
+
+_series = column_series  # the former private name, still imported by widgets/_base.py
 
 
 def to_frame(raw: RawTable, table: Table) -> tuple[pd.DataFrame | None, list[Problem], list[int]]:
@@ -171,7 +176,7 @@ def to_frame(raw: RawTable, table: Table) -> tuple[pd.DataFrame | None, list[Pro
                 for cell, line in zip(cells, raw.lines):
                     if not cell or cell.isspace():
                         problems.append(Problem(f, line, name, "", f"{name} is required but blank"))
-            data[name] = _series(cells, col)
+            data[name] = column_series(cells, col)
             continue
         parser = PARSERS[col.kind]
         blank: Any = None if col.kind in NUMERIC else ""
@@ -193,7 +198,7 @@ def to_frame(raw: RawTable, table: Table) -> tuple[pd.DataFrame | None, list[Pro
             out.append(value)
         if name == table.id_column:
             id_values = out
-        data[name] = _series(out, col)
+        data[name] = column_series(out, col)
     frame = pd.DataFrame(data, columns=names) if names else pd.DataFrame()
     if table.id_column and id_values:
         first: dict[str, int] = {}

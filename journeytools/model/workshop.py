@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
 import copy
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,18 +14,33 @@ import pandas as pd
 
 from .csvio import DEFAULT_DIALECT, Dialect
 from ..errors import Problem
-from .meta import DEFAULT_DOTS, DEFAULT_REVIEW_MONTHS, Stage, parse_date, stages_of
-from .schema import TABLE_NAMES, TABLES
+from ..fsutil import digest
+from .meta import DEFAULT_DOTS, DEFAULT_REVIEW_MONTHS, Stage, dump_meta, parse_date, stages_of
+from .schema import TABLE_NAMES, TABLES, WORKSHOP_FILE
 from .tables import empty_frame
+
+_TABLE_OF_FILE = {TABLES[n].file: n for n in TABLE_NAMES}
 
 
 @dataclass
 class Baseline:
-    """What a table looked like when loaded: to tell in-memory edits and on-disk changes apart."""
+    """What a table's file held when the workshop was last loaded or saved: to tell in-memory
+    edits and on-disk changes apart, and to write the file back the way it was written.
 
-    frame: pd.DataFrame | None
-    digest: str | None  # sha256 of the file's bytes, None when the file did not exist
+    ``frame`` is the table as loaded (``None``: unknown, so every row counts as an edit);
+    ``digest`` the sha256 of the file's bytes (``None``: there was no file; any other string
+    that is not a sha256, such as ``"(from workbook)"``, says the file exists but its bytes
+    are unknown, so saving an edit over it reports a conflict); ``dialect`` how it is written.
+    """
+
+    frame: pd.DataFrame | None = None
+    digest: str | None = None
     dialect: Dialect = DEFAULT_DIALECT
+
+    @property
+    def existed(self) -> bool:
+        """Whether the file existed (a save writes it back even when the table is emptied)."""
+        return self.digest is not None
 
 
 @dataclass(eq=False)
@@ -105,11 +122,10 @@ class Workshop:
         last = self.reviewed
         if last is None:
             return None
-        months = last.month - 1 + self.review_every_months
-        year, month = last.year + months // 12, months % 12 + 1
-        day = min(last.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-                             31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
-        return dt.date(year, month, day)
+        years, month0 = divmod(last.month - 1 + self.review_every_months, 12)
+        year, month = last.year + years, month0 + 1
+        # 31 August + 6 months is the last day of February, not an invalid 31 February
+        return dt.date(year, month, min(last.day, calendar.monthrange(year, month)[1]))
 
     def is_stale(self, today: dt.date | None = None) -> bool:
         """True when the last review is older than ``review_every_months``."""
@@ -143,7 +159,7 @@ class Workshop:
         """Same metadata and same tables (values, columns and dtypes)."""
         if not isinstance(other, Workshop) or self.meta != other.meta:
             return False
-        return all(_frames_equal(self.tables[n], other.tables[n]) for n in TABLE_NAMES)
+        return all(frames_equal(self.tables[n], other.tables[n]) for n in TABLE_NAMES)
 
     __eq__ = equals  # type: ignore[assignment]
     __hash__ = None  # type: ignore[assignment]
@@ -153,6 +169,7 @@ class Workshop:
         return Workshop(copy.deepcopy(self.meta), {n: f.copy() for n, f in self.tables.items()},
                         None, list(self.warnings))
 
+    # -- what was last loaded or saved -------------------------------------------------
     def changed_tables(self) -> list[str]:
         """Tables edited in memory since load (all tables with rows when not loaded)."""
         out = []
@@ -162,16 +179,72 @@ class Workshop:
             if base is None or base.frame is None:
                 if len(frame):
                     out.append(name)
-            elif not _frames_equal(frame, base.frame):
+            elif not frames_equal(frame, base.frame):
                 out.append(name)
         return out
 
     def meta_changed(self) -> bool:
+        """Whether the metadata differs from the ``workshop.yml`` last loaded or saved."""
         return self._meta_baseline is None or self._meta_baseline[0] != self.meta
 
+    def baseline(self, table: str) -> Baseline:
+        """What ``table``'s file held when last loaded or saved (``Baseline()``, no file, when
+        the workshop was never loaded or saved)."""
+        if table not in TABLES:
+            raise ValueError(f"unknown table {table!r}; expected one of {', '.join(TABLE_NAMES)}")
+        return self._baseline.get(table) or Baseline()
 
-def _frames_equal(a: pd.DataFrame, b: pd.DataFrame) -> bool:
-    """Same columns, dtypes and values; two tables without rows are equal (no data)."""
+    def set_baseline(self, table: str, baseline: Baseline) -> None:
+        """Declare what ``table``'s file holds, when that is known other than by reading it
+        (e.g. a workbook that remembers which files existed and how they were written)."""
+        if table not in TABLES:
+            raise ValueError(f"unknown table {table!r}; expected one of {', '.join(TABLE_NAMES)}")
+        self._baseline[table] = baseline
+
+    def saved_meta_text(self) -> str | None:
+        """The ``workshop.yml`` text last loaded or saved (``None`` when none was)."""
+        return self._meta_baseline[1] if self._meta_baseline is not None else None
+
+    def meta_text(self) -> str:
+        """``workshop.yml`` text for the metadata: the text last loaded or saved, comments and
+        layout kept, while the metadata is unchanged; a fresh dump otherwise."""
+        if self._meta_baseline is not None and self._meta_baseline[0] == self.meta:
+            return self._meta_baseline[1]
+        return dump_meta(self.meta)
+
+    def mark_saved(self, files: Mapping[str, bytes | None],
+                   dialects: Mapping[str, Dialect] | None = None) -> None:
+        """Record that ``files`` now hold this workshop as it is in memory: they were just
+        read (a load) or written (a save).
+
+        ``files`` maps file names (``workshop.yml``, ``personas.csv``, …) to their bytes, or
+        to ``None`` for a table file that does not exist. The tables and metadata named stop
+        counting as changed (:meth:`changed_tables`, :meth:`meta_changed`), a later save to
+        the same folder compares the files on disk with these bytes to detect someone else's
+        change, and ``workshop.yml`` is written back as this very text while the metadata
+        stays unchanged. ``dialects`` (by table name) says how each CSV file is written;
+        tables without one keep theirs.
+        """
+        dialects = dialects or {}
+        for file, data in files.items():
+            if file == WORKSHOP_FILE:
+                if data is None:
+                    raise ValueError("workshop.yml cannot be marked as absent")
+                self._meta_baseline = (copy.deepcopy(self.meta), data.decode("utf-8"))
+                continue
+            name = _TABLE_OF_FILE.get(file)
+            if name is None:
+                raise ValueError(f"unknown workshop file {file!r}; expected {WORKSHOP_FILE} "
+                                 f"or one of {', '.join(_TABLE_OF_FILE)}")
+            old = self._baseline.get(name)
+            dialect = dialects.get(name) or (old.dialect if old is not None else DEFAULT_DIALECT)
+            self._baseline[name] = Baseline(self.tables[name].copy(),
+                                            None if data is None else digest(data), dialect)
+
+
+def frames_equal(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """Same columns, dtypes and values (text dtypes alike); two tables without rows are equal
+    (no data)."""
     if len(a) == 0 and len(b) == 0:
         return True
     if list(a.columns) != list(b.columns) or len(a) != len(b):

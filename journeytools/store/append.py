@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .folder import _save_changes, _serialise, folder_lock, load
+from .folder import folder_lock, load, save_changes
 from ..model.schema import IMPACT_VALUES, SOURCES, TABLES
-from ..model.tables import NUMERIC, _series
+from ..model.tables import NUMERIC, column_series
 from ..model.checks import dots_spent
 from ..model.workshop import Workshop
 
@@ -33,13 +33,9 @@ def _append(ws: Workshop, table: str, row: dict) -> None:
         value = row.get(name)
         if value is None and not (col is not None and col.kind in NUMERIC):
             value = ""
-        data[name] = _series([value], col)
+        data[name] = column_series([value], col)
     new = pd.DataFrame(data)
     ws.tables[table] = pd.concat([frame, new], ignore_index=True) if len(frame) else new
-
-
-def _commit(ws: Workshop, folder: Path) -> None:
-    _save_changes(ws, folder, _serialise(ws))
 
 
 def _now() -> str:
@@ -93,7 +89,7 @@ def add_vote(folder: str | os.PathLike, voter: str, item: str, votes: int = 1) -
             raise ValueError(f"{voter} has {ws.dots_per_voter - spent} of {ws.dots_per_voter} dots "
                              f"left; cannot spend {votes}")
         _append(ws, "votes", {"voter": voter, "item": item, "votes": votes, "at": _now()})
-        _commit(ws, folder)
+        save_changes(ws, folder)
         return ws.dots_per_voter - spent - votes
 
 
@@ -122,7 +118,7 @@ def add_pain_point(folder: str | os.PathLike, persona: str, touchpoint: str, des
         _append(ws, "pain_points", {"id": new_id, "persona": persona, "touchpoint": touchpoint,
                                     "description": description, "severity": sev,
                                     "frequency": freq, "evidence": evidence, "source": source})
-        _commit(ws, folder)
+        save_changes(ws, folder)
         return new_id
 
 
@@ -149,5 +145,5 @@ def add_opportunity(folder: str | os.PathLike, title: str, description: str = ""
         _append(ws, "opportunities", {"id": new_id, "title": title, "description": description,
                                       "addresses": refs, "impact": impact, "owner": owner,
                                       "status": "idea"})
-        _commit(ws, folder)
+        save_changes(ws, folder)
         return new_id

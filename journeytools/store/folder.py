@@ -2,28 +2,40 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
+import errno
 import os
 import shutil
+import time
+from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
-import pandas as pd
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
-from ..model import csvio
 from ..errors import ConflictError, Problem, ValidationError
 from ..fsutil import digest, file_digest, write_atomic
+from ..model import csvio
+from ..model.checks import cross_check, warnings_for
 from ..model.meta import dump_meta, load_meta
 from ..model.schema import LOCK_FILE, TABLE_NAMES, TABLES, WORKSHOP_FILE
 from ..model.tables import to_frame, to_rows
-from ..model.checks import cross_check, warnings_for
-from ..model.workshop import Baseline, Workshop
+from ..model.workshop import Workshop
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 LOCK_TIMEOUT_S = 60
+_LOCK_POLL_S = 0.05  # longest wait between two attempts at a busy lock
+
+TableSource = bytes | str | csvio.RawTable | None
+"""One table as :func:`parse_tables` takes it: CSV bytes or text, rows already split, absent."""
+MetaSource = bytes | str | Mapping[str, Any] | None
+"""``workshop.yml`` as :func:`parse_tables` takes it: its bytes or text, a mapping, absent."""
 
 
 @dataclass
@@ -39,76 +51,191 @@ class Report:
         return not self.errors
 
 
+# -- the folder lock ------------------------------------------------------------------------
+
+
 @contextmanager
 def folder_lock(folder: Path | str, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
-    """Hold the workshop folder's lock (``.journeytools.lock``) for concurrent writers."""
-    with FileLock(str(Path(folder) / LOCK_FILE), timeout=timeout):
+    """Hold the workshop folder's lock, which every writer (``save``, the ``add_*`` functions,
+    the live room) takes, in whatever thread or process.
+
+    The lock is the file ``.journeytools.lock`` in the folder, and it is there only while held:
+    the holder removes it before letting go, so a save leaves nothing behind to commit. Raises
+    ``filelock.Timeout`` (a ``TimeoutError``) after ``timeout`` seconds (negative: no limit).
+    Not re-entrant: do not call :func:`save` while holding it (use :func:`save_changes`).
+    """
+    path = Path(folder) / LOCK_FILE
+    if fcntl is None:  # pragma: no cover - Windows, where filelock removes the file on release
+        with FileLock(str(path), timeout=timeout):
+            yield
+        return
+    fd = _lock_file(path, timeout)
+    try:
         yield
+    finally:
+        try:
+            # Removed while still held: whoever was waiting on this file and gets it next sees
+            # that it is no longer the lock (see _lock_file) and locks the current one instead.
+            os.unlink(path)
+        except OSError:
+            pass  # a lock file left behind is harmless: the next holder removes it
+        finally:
+            os.close(fd)  # lets go of the lock
 
 
-def _parse(files: dict[str, bytes | None], folder: Path | None,
-           today: dt.date | None = None) -> Report:
-    """Parse and check a workshop from file contents (None = file absent)."""
+def _lock_file(path: Path, timeout: float) -> int:
+    """An open descriptor holding an exclusive ``flock`` on the file at ``path``."""
+    assert fcntl is not None
+    deadline = time.monotonic() + timeout
+    delay = 0.001
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        fd = os.open(path, flags, 0o666)  # the umask decides, as for the workshop's files
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise
+            if 0 <= timeout and time.monotonic() >= deadline:
+                raise Timeout(str(path)) from None
+            time.sleep(delay)
+            delay = min(delay * 2, _LOCK_POLL_S)
+            continue
+        except BaseException:
+            os.close(fd)
+            raise
+        try:
+            held = os.fstat(fd)
+            if held.st_nlink and os.path.samestat(held, os.stat(path)):
+                return fd
+        except FileNotFoundError:
+            pass
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # the previous holder removed this file as it let go: try the current one
+
+
+# -- parsing --------------------------------------------------------------------------------
+
+
+def _text(source: bytes | str, file: str) -> tuple[bytes, str | None, list[Problem]]:
+    if isinstance(source, str):
+        return source.encode("utf-8"), source, []
+    text, problems = csvio.decode(source, file)
+    return source, text, problems
+
+
+def parse_tables(tables: Mapping[str, TableSource], meta: MetaSource, *,
+                 unreadable: Iterable[str] = (), folder: Path | None = None,
+                 today: dt.date | None = None) -> Report:
+    """Type, validate and cross-check a workshop from its parts, wherever they were read from.
+
+    Every workshop is made here: a folder feeds it its files' bytes, a git revision its blobs,
+    an Excel workbook the rows of its sheets; all go through the same typing, checks and
+    cross-checks.
+
+    ``tables`` maps table names (``personas``, ``pain_points``, …) to:
+
+    * the CSV file's bytes (or text): decoded, parsed, and remembered as what the file holds
+      (:meth:`Workshop.mark_saved`: a later save writes back only what changed, the same way);
+    * a :class:`~journeytools.model.csvio.RawTable`: rows of cell texts already split, each
+      with its line (a sheet's row number), e.g. read from a spreadsheet;
+    * ``None``, or no key: no such file (an error for personas and touchpoints).
+
+    ``meta`` is ``workshop.yml`` as bytes or text, or the metadata as a mapping (checked the
+    same way, through its YAML dump; not remembered as a file), or ``None`` when there is none.
+    ``unreadable`` names the parts (table names; ``"workshop"`` for the metadata) the caller
+    could not read and has reported already: they are not reported again, and references into
+    them are not checked, so that one bad part does not bury the real problems.
+
+    Problems name the folder's files (``pain_points.csv``, the lines given, the column): a
+    caller that read elsewhere translates them (a revision prefix; a sheet and cell). Warnings
+    are looked for only when there is no error. ``folder`` becomes the workshop's ``path``;
+    ``today`` dates the staleness warning.
+    """
+    unknown = set(tables) - set(TABLES)
+    if unknown:
+        raise ValueError(f"unknown table(s) {', '.join(sorted(unknown))}; expected some of "
+                         f"{', '.join(TABLE_NAMES)}")
     errors: list[Problem] = []
-    meta_bytes = files.get(WORKSHOP_FILE)
-    meta: dict | None = None
-    meta_text = ""
-    if meta_bytes is None:
-        errors.append(Problem(WORKSHOP_FILE, None, None, None,
-                              "workshop.yml is missing; every workshop folder needs one "
-                              "(try 'journeytools new DIR')"))
+    broken = set(unreadable)
+    files: dict[str, bytes | None] = {}  # what the workshop's files hold, for its baseline
+    checked: dict[str, Any] | None = None
+    if meta is None:
+        if "workshop" not in broken:
+            errors.append(Problem(WORKSHOP_FILE, None, None, None,
+                                  "workshop.yml is missing; every workshop folder needs one "
+                                  "(try 'journeytools new DIR')"))
+    elif isinstance(meta, Mapping):
+        checked, probs = load_meta(dump_meta(dict(meta)))
+        errors += probs
     else:
-        text, probs = csvio.decode(meta_bytes, WORKSHOP_FILE)
+        data, text, probs = _text(meta, WORKSHOP_FILE)
         errors += probs
         if text is not None:
-            meta_text = text
-            meta, probs = load_meta(text.lstrip("\ufeff"))
+            checked, probs = load_meta(text.lstrip(csvio.BOM))
             errors += probs
-    tables: dict[str, pd.DataFrame] = {}
+            if checked is not None:
+                files[WORKSHOP_FILE] = data
+    frames: dict[str, Any] = {}
     lines: dict[str, list[int]] = {}
-    baselines: dict[str, Baseline] = {}
-    broken: set[str] = set()
+    dialects: dict[str, csvio.Dialect] = {}
     for name in TABLE_NAMES:
         spec = TABLES[name]
-        data = files.get(spec.file)
-        if data is None:
+        source = tables.get(name)
+        if name in broken:
+            continue
+        if source is None:
             if spec.must_exist:
                 errors.append(Problem(spec.file, None, None, None,
                                       f"{spec.file} is missing; expected a CSV with columns "
                                       f"{', '.join(spec.required)}"))
                 broken.add(name)
-            baselines[name] = Baseline(None, None)
+            else:
+                files[spec.file] = None
             continue
-        text, probs = csvio.decode(data, spec.file)
-        errors += probs
-        raw = None
-        if text is not None:
-            raw, probs = csvio.parse(text, spec.file)
+        data = None
+        if isinstance(source, csvio.RawTable):
+            raw: csvio.RawTable | None = source
+        else:
+            data, text, probs = _text(source, spec.file)
             errors += probs
+            raw = None
+            if text is not None:
+                raw, probs = csvio.parse(text, spec.file)
+                errors += probs
         if raw is None:
             broken.add(name)
-            baselines[name] = Baseline(None, digest(data))
             continue
         frame, probs, row_lines = to_frame(raw, spec)
         errors += probs
         if frame is None:
             broken.add(name)
-            baselines[name] = Baseline(None, digest(data), raw.dialect)
             continue
-        tables[name] = frame
+        frames[name] = frame
         lines[name] = row_lines
-        baselines[name] = Baseline(frame.copy(), digest(data), raw.dialect)
-    if meta is None:
+        dialects[name] = raw.dialect
+        if data is not None:
+            files[spec.file] = data
+    if checked is None:
         broken.add("workshop")
-    ws = Workshop(meta or {"title": "", "stages": []}, tables, folder)
-    ws._baseline = baselines
-    ws._meta_baseline = (copy.deepcopy(meta), meta_text) if meta is not None else None
+    ws = Workshop(checked or {"title": "", "stages": []}, frames, folder)
+    ws.mark_saved(files, dialects)
     errors += cross_check(ws, lines, broken)
     warnings = warnings_for(ws, lines, today) if not errors else []
     ws.warnings = warnings
     errors.sort(key=Problem.sort_key)
     warnings.sort(key=Problem.sort_key)
     return Report(errors, warnings, ws if not errors else None)
+
+
+def _parse_files(files: Mapping[str, bytes | None], folder: Path | None,
+                 today: dt.date | None = None) -> Report:
+    """:func:`parse_tables` of file contents by file name (``None``: the file is absent)."""
+    return parse_tables({n: files.get(TABLES[n].file) for n in TABLE_NAMES},
+                        files.get(WORKSHOP_FILE), folder=folder, today=today)
 
 
 def _read_folder(folder: Path) -> tuple[dict[str, bytes | None], list[Problem]]:
@@ -138,7 +265,7 @@ def validate(path: str | os.PathLike, today: dt.date | None = None) -> Report:
     files, unreadable = _read_folder(folder)
     if unreadable:
         return Report(unreadable)
-    return _parse(files, folder, today)
+    return _parse_files(files, folder, today)
 
 
 def load(path: str | os.PathLike) -> Workshop:
@@ -157,21 +284,18 @@ def load(path: str | os.PathLike) -> Workshop:
     return report.workshop
 
 
+# -- saving ---------------------------------------------------------------------------------
+
+
 def _serialise(ws: Workshop) -> dict[str, bytes]:
     """Bytes of every table that has rows or existed when loaded, plus ``workshop.yml``."""
-    files: dict[str, bytes] = {}
-    if ws._meta_baseline is not None and ws._meta_baseline[0] == ws.meta:
-        files[WORKSHOP_FILE] = ws._meta_baseline[1].encode("utf-8")
-    else:
-        files[WORKSHOP_FILE] = dump_meta(ws.meta).encode("utf-8")
+    files: dict[str, bytes] = {WORKSHOP_FILE: ws.meta_text().encode("utf-8")}
     for name in TABLE_NAMES:
-        base = ws._baseline.get(name)
+        base = ws.baseline(name)
         frame = ws.tables[name]
-        existed = base is not None and base.digest is not None
-        if len(frame) or existed or TABLES[name].must_exist:
+        if len(frame) or base.existed or TABLES[name].must_exist:
             header, rows = to_rows(frame)
-            dialect = base.dialect if base is not None else csvio.DEFAULT_DIALECT
-            files[TABLES[name].file] = csvio.write(header, rows, dialect)
+            files[TABLES[name].file] = csvio.write(header, rows, base.dialect)
     return files
 
 
@@ -187,45 +311,54 @@ def save(ws: Workshop, path: str | os.PathLike | None = None) -> Path:
         raise ValueError("this workshop was not loaded from a folder: pass a path to save it to")
     target = Path(path if path is not None else ws.path)  # type: ignore[arg-type]
     files = _serialise(ws)
-    check = _parse(dict(files), target)
+    check = _parse_files(files, target)
     if check.errors:
         raise ValidationError(check.errors)
     same = ws.path is not None and target.exists() and target.resolve() == Path(ws.path).resolve()
     target.mkdir(parents=True, exist_ok=True)
     with folder_lock(target):
         if same:
-            _save_changes(ws, target, files)
+            _write_changes(ws, target, files)
         else:
             write_atomic({target / name: data for name, data in files.items()})
             _copy_assets(ws, target)
     return target
 
 
-def _save_changes(ws: Workshop, folder: Path, files: dict[str, bytes]) -> None:
+def save_changes(ws: Workshop, folder: str | os.PathLike | None = None) -> list[str]:
+    """Write only what changed in memory since ``ws`` was loaded (or last saved) back to its
+    folder; returns the names of the files written.
+
+    Raises ``ConflictError``, writing nothing, when a file to write was also changed on disk
+    since. Unlike :func:`save` it neither checks the workshop nor takes the folder lock: the
+    caller holds :func:`folder_lock` and has checked what it changed (as the ``add_*``
+    functions do, re-reading the folder under the lock).
+    """
+    target = Path(folder) if folder is not None else ws.path
+    if target is None:
+        raise ValueError("this workshop was not loaded from a folder: pass the folder")
+    return _write_changes(ws, Path(target), _serialise(ws))
+
+
+def _write_changes(ws: Workshop, folder: Path, files: dict[str, bytes]) -> list[str]:
     """Write only what changed in memory; refuse when the same table changed on disk too."""
     changed = ws.changed_tables()
     conflicts = []
     for name in changed:
-        base = ws._baseline.get(name)
-        if file_digest(folder / TABLES[name].file) != (base.digest if base else None):
+        if file_digest(folder / TABLES[name].file) != ws.baseline(name).digest:
             conflicts.append(TABLES[name].file)
     meta_changed = ws.meta_changed()
-    if meta_changed and ws._meta_baseline is not None:
-        if file_digest(folder / WORKSHOP_FILE) != digest(ws._meta_baseline[1].encode("utf-8")):
+    saved_meta = ws.saved_meta_text()
+    if meta_changed and saved_meta is not None:
+        if file_digest(folder / WORKSHOP_FILE) != digest(saved_meta.encode("utf-8")):
             conflicts.append(WORKSHOP_FILE)
     if conflicts:
         raise ConflictError(conflicts, str(folder))
-    out = {folder / TABLES[n].file: files[TABLES[n].file] for n in changed}
-    if meta_changed:
-        out[folder / WORKSHOP_FILE] = files[WORKSHOP_FILE]
-    write_atomic(out)
-    for name in changed:
-        data = files[TABLES[name].file]
-        old = ws._baseline.get(name)
-        ws._baseline[name] = Baseline(ws.tables[name].copy(), digest(data),
-                                      old.dialect if old else csvio.DEFAULT_DIALECT)
-    if meta_changed:
-        ws._meta_baseline = (copy.deepcopy(ws.meta), files[WORKSHOP_FILE].decode("utf-8"))
+    names = [TABLES[n].file for n in changed] + ([WORKSHOP_FILE] if meta_changed else [])
+    out = {name: files[name] for name in names}
+    write_atomic({folder / name: data for name, data in out.items()})
+    ws.mark_saved(out)
+    return names
 
 
 def _copy_assets(ws: Workshop, target: Path) -> None:

@@ -1,6 +1,6 @@
 """A workshop folder as it was at a git revision, read with ``git show`` (nothing is checked out).
 
->>> from journeytools.gitrev import load_at_revision
+>>> from journeytools.store.gitrev import load_at_revision
 >>> old = load_at_revision("workshops/luggage-store", "HEAD~1")    # doctest: +SKIP
 """
 
@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from ..errors import JourneyToolsError, ValidationError
-from .folder import _parse
+from .folder import TableSource, parse_tables
 from ..model.schema import TABLE_NAMES, TABLES, WORKSHOP_FILE
 from ..model.workshop import Workshop
 
@@ -90,14 +90,15 @@ def load_at_revision(folder: str | os.PathLike, rev: str) -> Workshop:
     if WORKSHOP_FILE not in present and not present & set(names):
         raise GitRevisionError(f"{rel or '.'} at revision {rev!r} is not a workshop folder "
                                "(no workshop.yml and no tables)")
-    files: dict[str, bytes | None] = {}
-    for name in names:
-        if name in present:
-            spec = f"{commit}:{rel}/{name}" if rel else f"{commit}:{name}"
-            files[name] = _git(top, "cat-file", "blob", spec).stdout
-        else:
-            files[name] = None
-    report = _parse(files, None)
+
+    def blob(name: str) -> bytes | None:
+        if name not in present:
+            return None
+        spec = f"{commit}:{rel}/{name}" if rel else f"{commit}:{name}"
+        return _git(top, "cat-file", "blob", spec).stdout
+
+    tables: dict[str, TableSource] = {n: blob(TABLES[n].file) for n in TABLE_NAMES}
+    report = parse_tables(tables, blob(WORKSHOP_FILE))
     if report.errors:
         where = f"{rev}:{rel}/" if rel else f"{rev}:"
         raise ValidationError([replace(p, file=where + p.file) for p in report.errors],

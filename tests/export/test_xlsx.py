@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import openpyxl
@@ -346,3 +348,26 @@ def test_property_export_import_is_lossless(tmp_path_factory: pytest.TempPathFac
     back = import_xlsx(book, root / "back")
     assert jt.load(back).equals(original)
     shutil.rmtree(root)
+
+
+# --- file permissions ----------------------------------------------------------------------
+
+@pytest.fixture
+def umask_027():
+    old = os.umask(0o027)
+    yield 0o640
+    os.umask(old)
+
+
+def test_workbook_gets_the_umask_permissions_like_other_exports(luggage: Path, tmp_path: Path,
+                                                                 umask_027: int) -> None:
+    book = export(luggage, "xlsx", tmp_path / "l.xlsx").path
+    md = export(luggage, "markdown", tmp_path / "l.md").path
+    assert stat.S_IMODE(book.stat().st_mode) == umask_027  # not 0600 from a temp file
+    assert stat.S_IMODE(md.stat().st_mode) == umask_027
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    book.chmod(0o664)  # an existing workbook keeps the permissions it has
+    export(luggage, "xlsx", book)
+    assert stat.S_IMODE(book.stat().st_mode) == 0o664
+    imported = import_xlsx(book, tmp_path / "back")
+    assert {stat.S_IMODE(p.stat().st_mode) for p in imported.iterdir() if p.is_file()} == {umask_027}
