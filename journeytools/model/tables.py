@@ -139,7 +139,6 @@ def column_series(values: list, col: Column | None) -> pd.Series:
     return pd.Series(values, dtype=object)
 
 
-_series = column_series  # the former private name, still imported by widgets/_base.py
 
 
 def to_frame(raw: RawTable, table: Table) -> tuple[pd.DataFrame | None, list[Problem], list[int]]:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..errors import ConflictError, Problem, ValidationError
 from ..model.schema import TABLES
-from ..model.tables import NUMERIC, PARSERS, _series, format_float
+from ..model.tables import NUMERIC, PARSERS, column_series, format_float
 from ..model.workshop import Workshop
 from ..store.folder import load, save
 
@@ -90,7 +90,7 @@ def build_table(table: str, columns: list[str], records: list[dict[str, Any]]) -
             v = rec.get(name)
             missing = v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
             values.append(None if missing and numeric else ("" if missing else v))
-        data[name] = _series(values, col)
+        data[name] = column_series(values, col)
     return pd.DataFrame(data, columns=columns)
 
 
