@@ -42,6 +42,16 @@ def test_validate_invalid_lists_every_problem(tmp_path):
 def test_validate_missing_folder_no_traceback(tmp_path):
     r = invoke("validate", str(tmp_path / "nothing"))
     assert r.exit_code == 1 and "folder not found" in r.output
+    assert "Traceback" not in r.output
+
+
+def test_unreadable_table_is_a_problem_not_a_traceback(tmp_path):
+    folder = write_workshop(tmp_path / "ws", steps=None)
+    (folder / "steps.csv").mkdir()  # a folder where a file belongs
+    for command in ("validate", "score"):
+        r = invoke(command, str(folder))
+        assert r.exit_code == 1 and "cannot read steps.csv" in r.output
+        assert "Traceback" not in r.output
 
 
 def test_templates_lists_starters():
@@ -61,6 +71,7 @@ def test_new_then_validate(tmp_path):
     assert again.exit_code == 1 and "not empty" in again.output
     unknown = invoke("new", str(tmp_path / "x"), "--template", "spaceship")
     assert unknown.exit_code == 1 and "unknown template 'spaceship'" in unknown.output
+    assert "Traceback" not in again.output + unknown.output
 
 
 def test_score_json_and_csv(luggage):
@@ -80,9 +91,11 @@ def test_score_table_and_persona(luggage):
     assert r.exit_code == 0
     assert "no-video-review" in r.output and "cart-error" not in r.output
     bad = invoke("score", str(luggage), "--persona", "zed")
-    assert bad.exit_code == 1 and "unknown persona" in bad.output
+    assert bad.exit_code == 1 and "unknown persona 'zed'; expected one of: mia, andy, greta" in bad.output
+    assert "Traceback" not in bad.output
     usage = invoke("score", str(luggage), "--format", "xml")
-    assert usage.exit_code == 2
+    assert usage.exit_code == 2 and "unknown format 'xml'; expected one of: table, csv, json" in usage.output
+    assert invoke("score", str(luggage), "--persona", "ANDY", "--top", "2").output == r.output
 
 
 def test_python_dash_m_entry_point(tmp_path):

@@ -1,6 +1,6 @@
 """``journeytools export`` and ``journeytools import``: thin shells over ``journeytools.export``.
 
-``cli.py`` calls :func:`register` to add the two commands to its Typer app.
+``journeytools.cli`` calls :func:`register` to add the two commands to its Typer app.
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from typing import Optional
 
 import typer
 
-FORMATS = ("mermaid", "xlsx", "markdown", "pptx")
+from .common import choice
+
+FORMATS = ("mermaid", "xlsx", "markdown", "pptx")  # journeytools.export.EXPORTERS, without importing it
 
 
 def register(app: typer.Typer) -> None:
@@ -19,7 +21,8 @@ def register(app: typer.Typer) -> None:
     @app.command("export")
     def export_cmd(
         folder: Path = typer.Argument(..., help="Workshop folder."),
-        to: str = typer.Option(..., "--to", help="Format: " + ", ".join(FORMATS) + "."),
+        to: str = typer.Option(..., "--to", callback=choice("export format", FORMATS),
+                               help="Format: " + ", ".join(FORMATS) + "."),
         persona: Optional[str] = typer.Option(None, "--persona", help="Only this persona."),
         output: Optional[Path] = typer.Option(
             None, "--output", "-o",
@@ -29,9 +32,6 @@ def register(app: typer.Typer) -> None:
         """Export to an interchange format (Mermaid: one diagram per persona)."""
         from .common import out, run
         from ..export import export
-
-        if to not in FORMATS:
-            raise typer.BadParameter(f"expected one of: {', '.join(FORMATS)}", param_hint="--to")
 
         def go() -> int:
             result = export(folder, to, output, persona)

@@ -7,7 +7,26 @@ from typing import Optional
 
 import typer
 
-from .common import err, esc, out, progress_printer, run
+from .common import choice, err, esc, out, progress_printer, run
+
+
+def _formats() -> tuple[str, ...]:
+    from ..report.build import FORMATS
+
+    return FORMATS
+
+
+def _engines() -> list[str]:
+    from ..report.render import PDF_ENGINES
+
+    return list(PDF_ENGINES)
+
+
+def _kernel_modes() -> tuple[str, ...]:
+    from ..report.kernels import KERNEL_MODES
+
+    return KERNEL_MODES
+
 
 def register(app: typer.Typer) -> None:
     """Add the ``report`` command to ``app``."""
@@ -17,16 +36,18 @@ def register(app: typer.Typer) -> None:
                output: Path = typer.Option(Path("reports"), "--output", "-o", help="Output folder."),
                persona: list[str] = typer.Option([], "--persona", "-p",
                                                  help="Persona id (repeat for several; default: all)."),
-               fmt: str = typer.Option("html", "--format", "-f", help="html, pdf or html,pdf."),
+               fmt: str = typer.Option("html", "--format", "-f", callback=choice("format", _formats, many=True),
+                                       help="html, pdf or html,pdf."),
                jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
                                                   help="Parallel kernels (default: CPU count)."),
                pdf_engine: str = typer.Option("weasyprint", "--pdf-engine",
+                                              callback=choice("PDF engine", _engines),
                                               help="weasyprint (default) or chromium."),
                notebook: Optional[Path] = typer.Option(None, "--notebook",
                                                        help="A custom report notebook (parameters: "
                                                             "workshop, persona, today)."),
                today: str = typer.Option("", "--today", help="Date shown in the reports (ISO; default today)."),
-               kernels: str = typer.Option("fork", "--kernels",
+               kernels: str = typer.Option("fork", "--kernels", callback=choice("kernel mode", _kernel_modes),
                                            help="fork: each persona's kernel is forked from a warm parent "
                                                 "(fastest); warm: a new kernel process started ahead; "
                                                 "fresh: plain papermill start-up.")
@@ -35,10 +56,11 @@ def register(app: typer.Typer) -> None:
         from ..report.build import ReportOptions, build_reports
 
         def go() -> int:
-            formats = tuple(f.strip().lower() for f in fmt.split(",") if f.strip())
-            opts = ReportOptions(formats=formats, jobs=jobs, pdf_engine=pdf_engine,
-                                 personas=tuple(p.strip().lower() for p in persona),
-                                 notebook=notebook, today=today, kernels=kernels)
+            # Personas (by id, any case) and the output folder are checked by build_reports
+            # before it creates anything.
+            opts = ReportOptions(formats=tuple(fmt.split(",")), jobs=jobs, pdf_engine=pdf_engine,
+                                 personas=tuple(persona), notebook=notebook, today=today,
+                                 kernels=kernels)
             result = build_reports(folder, output, opts, progress=progress_printer())
             for failure in result.failures:
                 err.print(f"[red]failed:[/red] {esc(failure)}")

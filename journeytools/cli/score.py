@@ -8,7 +8,14 @@ from typing import Optional
 
 import typer
 
-from .common import err, out, run
+from .common import choice, out, run
+
+
+def _formats() -> tuple[str, ...]:
+    from ..views.score import FORMATS
+
+    return tuple(FORMATS)
+
 
 def register(app: typer.Typer) -> None:
     """Add the ``score`` command to ``app``."""
@@ -17,21 +24,18 @@ def register(app: typer.Typer) -> None:
     def score(folder: Path = typer.Argument(..., help="Workshop folder."),
               persona: Optional[str] = typer.Option(None, "--persona", "-p", help="Only this persona's view."),
               top: Optional[int] = typer.Option(None, "--top", "-n", min=1, help="Show the top N rows."),
-              fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json.")) -> None:
+              fmt: str = typer.Option("table", "--format", "-f", callback=choice("format", _formats),
+                                      help="table, csv or json.")) -> None:
         """Ranked pain points, stage pain, ranked opportunities with quadrant, and gaps."""
         from ..views import score as score_view
+        from ..errors import persona_id
         from ..store.folder import load
         from ..scoring import score as compute
 
-        if fmt not in score_view.FORMATS:
-            err.print(f"error: --format must be one of {', '.join(score_view.FORMATS)}, got {fmt!r}")
-            raise typer.Exit(2)
-
         def go() -> int:
             ws = load(folder)
-            if persona is not None and persona.strip().lower() not in set(ws.personas["id"]):
-                raise ValueError(f"unknown persona {persona!r}; personas: {', '.join(ws.personas['id'])}")
-            scores = compute(ws, persona.strip().lower() if persona else None)
+            pid = persona_id(ws, persona) if persona is not None else None
+            scores = compute(ws, pid)
             if fmt == "table":
                 score_view.print_tables(out, ws, scores, top)
             else:

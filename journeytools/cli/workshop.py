@@ -53,11 +53,13 @@ def register(app: typer.Typer) -> None:
             template: str = typer.Option("retail-ecommerce", "--template", "-t",
                                          help="Starter template (see 'journeytools templates').")) -> None:
         """Create a valid workshop from a starter template."""
-        from ..store.starters import new_workshop
+        from ..errors import pick
+        from ..store.starters import list_starters, new_workshop
 
         def go() -> int:
-            path = new_workshop(folder, template)
-            out.print(f"created {path} from template {template!r}; next: journeytools validate {path}")
+            name = pick("template", template, [s.name for s in list_starters()])
+            path = new_workshop(folder, name)
+            out.print(f"created {path} from template {name!r}; next: journeytools validate {path}")
             return 0
 
         run(go)

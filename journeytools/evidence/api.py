@@ -28,7 +28,7 @@ from .engine import DuckDBEngine
 from .funnel import build_plan, compute_raw, event_stats, funnel_table, issue_table, stage_table
 from .kpis import kpi_status
 from .mapping import Mapping, load_mapping
-from .readers import EventSource, open_events
+from .readers import EventSource, check_local, open_events
 from .suggest import possible_pain_points
 from .survey import SurveyResult, assumed_vs_measured, read_survey
 
@@ -105,9 +105,16 @@ def compute_evidence(workshop_dir: str | os.PathLike, events: str | os.PathLike 
 
     folder = Path(workshop_dir)
     ws = load(folder)
+    for given, what in ((mapping, "mapping file"), (events, "event log"), (survey, "survey file")):
+        check_local(given, what)
     m = load_mapping(Path(mapping) if mapping else folder / DEFAULT_MAPPING,
                      list(ws.touchpoints["id"]))
-    m = m.replace(segment=segment, min_users=min_users, keep_comments=keep_comments)
+    m = m.replace(segment=segment.strip() if segment else None, min_users=min_users,
+                  keep_comments=keep_comments)
+    if not events:
+        check_local(m.events, "event log", m.file, "events")
+    if not survey and m.survey is not None:
+        check_local(m.survey.file, "survey file", m.file, "survey.file")
     path = Path(events) if events else m.resolve(m.events)
     if path is None:
         raise ValidationError([Problem(m.file, None, "events", None, "no event log: pass "

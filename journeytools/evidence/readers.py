@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import difflib
 import gzip
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -67,20 +69,50 @@ READERS: dict[str, Reader] = {
 }
 
 
+URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/")  # s3://, https://, gs://, file:// (not C:/)
+
+
+def check_local(value: str | os.PathLike | None, what: str, file: str | None = None,
+                column: str | None = None) -> None:
+    """Refuse a URL where a local file is expected, naming where it was given."""
+    text = "" if value is None else os.fspath(value)
+    if URI.match(text):
+        raise ValidationError([Problem(file or text, None, column, quote(text),
+                                       f"the {what} must be a local file, not a URL: download it "
+                                       "(or export it from the warehouse) and give its path")])
+
+
+def read_head(path: Path, what: str, size: int = 4096) -> bytes:
+    """The first bytes of a user's file; ``ValidationError`` when it cannot be read."""
+    check_local(path, what)
+    try:
+        with path.open("rb") as fh:
+            return fh.read(size)
+    except FileNotFoundError:
+        raise ValidationError([Problem(str(path), None, None, None, f"{what} not found")]) from None
+    except IsADirectoryError:
+        raise ValidationError([Problem(str(path), None, None, None,
+                                       f"is a folder; expected the {what} file")]) from None
+    except OSError as exc:
+        raise ValidationError([Problem(str(path), None, None, None,
+                                       f"cannot read the {what}: {exc.strerror or exc}")]) from None
+
+
 def detect(path: Path) -> Reader:
     """The reader for a file, by content; raises ``ValidationError`` for anything else."""
-    if not path.exists():
-        raise ValidationError([Problem(str(path), None, None, None, "event log not found")])
-    with path.open("rb") as fh:
-        head = fh.read(4096)
+    head = read_head(path, "event log")
     name = path.name.lower()
     if name.endswith((".parquet", ".pq")) and head[:4] != b"PAR1":
         raise _not_events(path, head, "named .parquet but is not a Parquet file")
     for reader in READERS.values():
         if reader.sniff(head, name):
             if reader.name == "csv.gz":
-                with gzip.open(path) as gz:
-                    inner = gz.read(4096)
+                try:
+                    with gzip.open(path) as gz:
+                        inner = gz.read(4096)
+                except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
+                    raise _not_events(path, head, f"is gzip-compressed but cannot be "
+                                      f"decompressed ({exc})") from None
                 if not READERS["csv"].sniff(inner, name):
                     raise _not_events(path, inner, "is gzip-compressed but does not hold CSV text")
             return reader

@@ -18,6 +18,7 @@ says ``privacy: {keep_comments: true}``, and never with the respondent id.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ import pandas as pd
 from ..model.csvio import decode, parse
 from ..errors import Problem, ValidationError, quote
 from .mapping import Privacy, SurveySpec
+from .readers import check_local
 
 RANGES = {"csat": (1.0, 5.0), "nps": (0.0, 10.0)}
 STAGE_COLUMNS = ["stage", "name", "responses", "measured_satisfaction", "csat_pct", "nps",
@@ -59,10 +61,17 @@ def read_survey(path: str | Path, ws: Any, spec: SurveySpec | None = None,
     spec = spec or SurveySpec()
     path = Path(path)
     file = str(path)
+    check_local(path, "survey file")
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise ValidationError([Problem(file, None, None, None, "survey file not found")]) from None
+    except IsADirectoryError:
+        raise ValidationError([Problem(file, None, None, None,
+                                       "is a folder; expected the survey CSV file")]) from None
+    except OSError as exc:
+        raise ValidationError([Problem(file, None, None, None,
+                                       f"cannot read the survey file: {exc.strerror or exc}")]) from None
     text, problems = decode(data, file)
     raw = None
     if text is not None:
@@ -73,13 +82,16 @@ def read_survey(path: str | Path, ws: Any, spec: SurveySpec | None = None,
     col = {k: spec.columns.get(k, k) for k in
            ("respondent", "touchpoint", "stage", "score", "comment", "kind")}
     header = [h.strip() for h in raw.header]
-    idx = {name: header.index(col[name]) for name in col if col[name] in header}
+    position: dict[str, int] = {}  # column names compared case-insensitively; first one wins
+    for i, h in enumerate(header):
+        position.setdefault(h.lower(), i)
+    idx = {name: position[col[name].strip().lower()] for name in col
+           if col[name].strip().lower() in position}
     missing = [col[n] for n in ("respondent", "score") if n not in idx]
     if "touchpoint" not in idx and "stage" not in idx:
         missing.append(f"{col['touchpoint']} or {col['stage']}")
     if missing:
-        raise ValidationError([Problem(file, 1, m, None, f"column {m!r} is missing; the file has "
-                                       f"{', '.join(header)}") for m in missing])
+        raise ValidationError([_missing_column(file, m, header) for m in missing])
     tp_stage = dict(zip(ws.touchpoints["id"], ws.touchpoints["stage"]))
     stage_ids = set(ws.stage_ids)
     rows = []
@@ -124,6 +136,13 @@ def read_survey(path: str | Path, ws: Any, spec: SurveySpec | None = None,
     return SurveyResult(file, _per_stage(answers, ws, privacy.min_users),
                         _comments(answers, privacy), len(answers),
                         answers["respondent"].nunique())
+
+
+def _missing_column(file: str, name: str, header: list[str]) -> Problem:
+    close = difflib.get_close_matches(name.lower(), [h.lower() for h in header], n=1, cutoff=0.6)
+    hint = f" (did you mean {header[[h.lower() for h in header].index(close[0])]!r}?)" if close else ""
+    return Problem(file, 1, name, None, f"column {name!r} is missing{hint}; the file has "
+                   f"{', '.join(header)}")
 
 
 def _per_stage(answers: pd.DataFrame, ws: Any, k: int) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
-from ..errors import quote
+from ..errors import UsageError, persona_id, pick
 from ..store.folder import load
 from ..model.workshop import Workshop
 
@@ -44,7 +44,7 @@ class Exporter:
 
     def render(self, ws: Workshop, persona: str | None = None) -> str:
         if not self.text:
-            raise ValueError(f"{self.name} is a binary format; give an output file with -o")
+            raise UsageError(f"{self.name} is a binary format; give an output file with -o")
         return self._mod().render(ws, persona)
 
     def write(self, ws: Workshop, path: str | os.PathLike, persona: str | None = None) -> Path:
@@ -82,38 +82,62 @@ def export(source: Workshop | str | os.PathLike, to: str, output: str | os.PathL
     """Export a workshop (a folder or a loaded ``Workshop``) to format ``to``.
 
     Text formats without ``output`` return their text; other formats default to
-    ``<folder name><suffix>`` in the current directory. Raises ``ValueError`` for an unknown
-    format or persona and ``ValidationError`` for an invalid workshop.
+    ``<folder name><suffix>`` in the current directory. ``to`` and ``persona`` are ids in any
+    case. Raises ``NotFound`` (a ``UsageError``, a ``ValueError``) for an unknown format or
+    persona, ``UsageError`` for ``persona`` with xlsx and ``ValidationError`` for an invalid
+    workshop.
     """
-    exporter = EXPORTERS.get(to)
-    if exporter is None:
-        raise ValueError(f"unknown export format {quote(to)}; expected one of: "
-                         f"{', '.join(EXPORTERS)}")
+    exporter = EXPORTERS[pick("export format", to, list(EXPORTERS))]
     ws = source if isinstance(source, Workshop) else load(source)
     if persona is not None:
-        persona = persona.strip().lower()
-        known = [str(p) for p in ws.personas["id"]]
-        if persona not in known:
-            raise ValueError(f"unknown persona {quote(persona)}; expected one of: "
-                             f"{', '.join(known) or '(no personas defined)'}")
+        persona = persona_id(ws, persona)
         if not exporter.persona_ok:
-            raise ValueError(f"--persona does not apply to {exporter.name}: the workbook holds the "
+            raise UsageError(f"--persona does not apply to {exporter.name}: the workbook holds the "
                              "whole workshop so that it can be imported back")
     if output is None and exporter.text:
-        return Exported(to, text=exporter.render(ws, persona))
+        return Exported(exporter.name, text=exporter.render(ws, persona))
     path = Path(output) if output is not None else default_output(ws, exporter, persona)
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give a file name for the {exporter.name} export")
+    blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise UsageError(f"cannot write {path}: {blocker} is a file, not a folder")
     path.parent.mkdir(parents=True, exist_ok=True)
-    return Exported(to, path=exporter.write(ws, path, persona))
+    return Exported(exporter.name, path=exporter.write(ws, path, persona))
 
 
 def import_xlsx(file: str | os.PathLike, folder: str | os.PathLike, force: bool = False) -> Path:
     """Read a workbook written by ``export --to xlsx`` back into a workshop folder.
 
-    See :func:`journeytools.export.xlsx.import_xlsx`.
+    See :func:`journeytools.export.xlsx.import_xlsx`. A file that is not an .xlsx workbook
+    (missing, a folder, CSV, a Word document, …) raises ``UsageError`` before anything is done.
     """
     from .xlsx import import_xlsx as run
 
+    check_workbook(Path(file))
     return run(file, folder, force=force)
 
 
-__all__ = ["EXPORTERS", "Exported", "Exporter", "export", "import_xlsx"]
+def check_workbook(path: Path) -> None:
+    """Raise ``UsageError`` unless ``path`` is a readable .xlsx (a ZIP with a workbook part)."""
+    import zipfile
+
+    why = None
+    try:
+        with zipfile.ZipFile(path) as book:
+            names = set(book.namelist())
+        if "xl/workbook.xml" not in names:
+            why = "it is a ZIP file without a workbook in it (a Word or PowerPoint file?)"
+    except FileNotFoundError:
+        raise UsageError(f"{path}: workbook not found") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path} is a folder; expected an Excel workbook (.xlsx)") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+    except zipfile.BadZipFile:
+        why = "it is not an .xlsx file (an .xls or CSV file? save it as .xlsx in Excel)"
+    if why:
+        raise UsageError(f"{path}: cannot read it as an Excel workbook (.xlsx): {why}")
+
+
+__all__ = ["EXPORTERS", "Exported", "Exporter", "check_workbook", "export", "import_xlsx"]

@@ -19,6 +19,7 @@ from typing import Iterable, Sequence
 
 import pandas as pd
 
+from ..errors import persona_id
 from ..fsutil import write_text_atomic
 from ..scoring import gaps as find_gaps
 from ..scoring import journey, pain_table
@@ -177,7 +178,7 @@ def persona_section(ws: Workshop, persona: str, diagram: bool = True, top: int =
 
 def render(ws: Workshop, persona: str | None = None, diagram: bool = True) -> str:
     """The whole summary: a header, then one section per persona (or only ``persona``)."""
-    ids = [persona] if persona is not None else [str(p) for p in ws.personas["id"]]
+    ids = [persona_id(ws, persona)] if persona is not None else [str(p) for p in ws.personas["id"]]
     parts = ["\n".join(_header(ws))]
     if not ids:
         parts.append("_No personas yet._\n")

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import persona_id
 from ..fsutil import write_text_atomic
 from ..scoring import journey
 from ..model.workshop import Workshop
@@ -106,7 +107,7 @@ def diagram(ws: Workshop, persona: str) -> str:
 
 
 def _personas(ws: Workshop, persona: str | None) -> list[str]:
-    return [persona] if persona is not None else [str(p) for p in ws.personas["id"]]
+    return [persona_id(ws, persona)] if persona is not None else [str(p) for p in ws.personas["id"]]
 
 
 def render(ws: Workshop, persona: str | None = None, fenced: bool = False) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Sequence
 
+from ..errors import persona_id
 from ..scoring import emotion_curve, pain_table
 from ..model.workshop import Workshop
 from ..scoring import opportunity_table as opportunities
@@ -359,9 +360,9 @@ def _charts_module() -> ModuleType:
 
 def build(ws: Workshop, persona: str | None = None, charts: ModuleType | None = None) -> Any:
     """The ``pptx.Presentation`` for a workshop (or one persona)."""
+    ids = [persona_id(ws, persona)] if persona is not None else [str(p) for p in ws.personas["id"]]
     deck = _Deck(ws, charts or _charts_module())
     deck.title_slide()
-    ids = [persona] if persona is not None else [str(p) for p in ws.personas["id"]]
     for pid in ids:
         deck.persona_slides(pid)
     deck.closing_slide()

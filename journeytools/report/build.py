@@ -7,11 +7,11 @@ import datetime as dt
 import os
 import tempfile
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from ..errors import JourneyToolsError
+from ..errors import JourneyToolsError, NotFound, persona_choices, pick
 from ..store.folder import load
 from ..store.resources import report_notebook
 from ..model.workshop import Workshop
@@ -62,31 +62,58 @@ class ReportError(JourneyToolsError):
     """Reports cannot be built (bad options, unwritable output); raised before any work."""
 
 
-def _check(ws: Workshop, out: Path, opts: ReportOptions) -> list[str]:
-    problems = []
-    bad = [f for f in opts.formats if f not in FORMATS]
-    if bad or not opts.formats:
-        problems.append(f"unknown format {', '.join(bad) or '(none)'}; expected html, pdf or html,pdf")
-    if opts.kernels not in KERNEL_MODES:
-        problems.append(f"unknown kernel mode {opts.kernels!r}; expected {', '.join(KERNEL_MODES)}")
-    if opts.pdf_engine not in PDF_ENGINES:
-        problems.append(f"unknown PDF engine {opts.pdf_engine!r}; expected {', '.join(PDF_ENGINES)}")
-    known = list(ws.personas["id"])
-    unknown = [p for p in opts.personas if p not in known]
-    if unknown:
-        problems.append(f"unknown persona {', '.join(map(repr, unknown))}; personas: {', '.join(known)}")
-    if not known:
+def _normalise(ws: Workshop, opts: ReportOptions) -> tuple[ReportOptions, list[str]]:
+    """Options with every name as its id (any case given) and the problems found in them."""
+    problems: list[str] = []
+
+    def one(kind: str, value: str, choices: object) -> str:
+        try:
+            return pick(kind, value, choices)  # type: ignore[arg-type]
+        except NotFound as exc:
+            problems.append(str(exc))
+            return value
+
+    formats = tuple(dict.fromkeys(one("format", f, FORMATS) for f in opts.formats if f.strip()))
+    if not formats:
+        problems.append("no format given; expected html, pdf or html,pdf")
+    kernels = one("kernel mode", opts.kernels, KERNEL_MODES)
+    engine = one("PDF engine", opts.pdf_engine, list(PDF_ENGINES))
+    personas = tuple(dict.fromkeys(one("persona", p, persona_choices(ws)) for p in opts.personas))
+    if not len(ws.personas):
         problems.append("the workshop has no personas to report on")
+    today = str(opts.today or "").strip()
+    if today:
+        try:
+            dt.date.fromisoformat(today)
+        except ValueError:
+            problems.append(f"--today {today!r} is not an ISO date such as 2026-11-25")
+    nb = opts.notebook or report_notebook()
+    if not Path(nb).is_file():
+        problems.append(f"report notebook not found: {nb}")
+    return replace(opts, formats=formats, kernels=kernels, pdf_engine=engine, personas=personas,
+                   today=today), problems
+
+
+def _unwritable(out: Path) -> str | None:
+    """Why ``out`` cannot be created or written, found without creating anything."""
+    existing = out
+    while not os.path.lexists(existing) and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"cannot write to output folder {out}: {existing} is not a folder"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"cannot write to output folder {out}: permission denied"
+    return None
+
+
+def _prepare(out: Path) -> None:
+    """Create ``out/notebooks`` and check a file can be written there."""
     try:
         (out / "notebooks").mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=out, prefix=".write-test-"):
             pass
     except OSError as exc:
-        problems.append(f"cannot write to output folder {out}: {exc.strerror or exc}")
-    nb = opts.notebook or report_notebook()
-    if not Path(nb).is_file():
-        problems.append(f"report notebook not found: {nb}")
-    return problems
+        raise ReportError(f"cannot write to output folder {out}: {exc.strerror or exc}") from None
 
 
 def _failure(exc: BaseException) -> str:
@@ -102,16 +129,21 @@ def build_reports(folder: str | os.PathLike, out: str | os.PathLike,
                   progress: Progress | None = None) -> BuildResult:
     """Build every persona's report; a failing persona does not stop the others.
 
-    Raises ``ValidationError`` for an invalid workshop and ``ReportError`` for bad options
-    or an unwritable output folder, before any kernel starts.
+    Formats, personas, the kernel mode and the PDF engine are ids in any case. Raises
+    ``ValidationError`` for an invalid workshop and ``ReportError`` for bad options or an
+    unwritable output folder, before anything is created or any kernel starts.
     """
     import papermill as pm
 
     ws = load(folder)
     out = Path(out).absolute()
-    problems = _check(ws, out, opts)
-    if problems:
+    opts, problems = _normalise(ws, opts)
+    blocked = _unwritable(out)
+    if blocked:
+        problems.append(blocked)
+    if problems:  # nothing has been created yet
         raise ReportError("; ".join(problems))
+    _prepare(out)
     personas = list(opts.personas) or list(ws.personas["id"])
     jobs = max(1, min(opts.jobs or os.cpu_count() or 1, len(personas)))
     notebook = Path(opts.notebook or report_notebook()).absolute()
@@ -134,8 +166,9 @@ def build_reports(folder: str | os.PathLike, out: str | os.PathLike,
         name = ws.persona_name(pid)
         nb_out = out / "notebooks" / f"{pid}.ipynb"
         res = PersonaResult(pid, name, False, notebook=nb_out)
-        km = pool.get() if pool else None
+        km = None
         try:
+            km = pool.get() if pool else None  # a kernel that fails to start fails this persona
             nb = pm.execute_notebook(
                 str(notebook), str(nb_out),
                 parameters={"workshop": workshop_abs, "persona": pid, "today": today},

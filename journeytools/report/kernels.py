@@ -13,11 +13,18 @@ from typing import Any
 
 from jupyter_client.manager import KernelManager
 
+from ..errors import JourneyToolsError
+
 PRELOAD = (
     "import matplotlib\nmatplotlib.use('Agg')\n"
     "import pandas, matplotlib.pyplot\n"
     "import journeytools.report.sections, journeytools.charts\n"
 )
+
+
+class KernelError(JourneyToolsError, RuntimeError):
+    """A kernel started but could not run the imports a report needs (e.g. journeytools or
+    matplotlib missing from the kernel's environment)."""
 
 
 def start_warm_kernel(kernel_name: str = "python3", preload: str = PRELOAD,
@@ -43,7 +50,9 @@ def wait_ready(km: KernelManager, preload: str = "", timeout: float = 60) -> Ker
         if preload:
             reply = kc.execute_interactive(preload, timeout=timeout, output_hook=lambda msg: None)
             if reply["content"].get("status") != "ok":
-                raise RuntimeError(f"kernel preload failed: {reply['content'].get('evalue')}")
+                content = reply["content"]
+                raise KernelError(f"kernel preload failed: {content.get('ename', 'error')}: "
+                                  f"{content.get('evalue')}")
     except BaseException:
         kc.stop_channels()
         km.shutdown_kernel(now=True)

@@ -78,3 +78,59 @@ def test_old_evidence_kept_on_failure(shop):
     (shop / "e.csv").write_text("user_id,event,timestamp\nu1,view_item,never\n")
     fails(shop, "e.csv")
     assert (shop / "evidence" / "funnel.csv").read_bytes() == old
+
+
+def test_events_folder_url_and_unreadable(shop):
+    (shop / "logs").mkdir()
+    assert "logs: is a folder; expected the event log file" in fails(shop, "logs")
+    before = evidence_files(shop)
+    for url in ("s3://bucket/events.parquet", "https://example.com/e.csv"):
+        with pytest.raises(ValidationError, match="the event log must be a local file, not a URL"):
+            update_evidence(shop, url, shop / "tiny_mapping.yml")
+    assert evidence_files(shop) == before
+
+
+def test_unreadable_event_log(shop, tmp_path):
+    from pathlib import Path
+
+    from journeytools.evidence.readers import detect
+
+    class Locked(type(Path())):
+        def open(self, *args, **kwargs):
+            raise PermissionError(13, "Permission denied", str(self))
+
+    with pytest.raises(ValidationError, match="e.csv: cannot read the event log: Permission denied"):
+        detect(Locked(tmp_path / "e.csv"))
+
+
+def test_url_in_the_mapping_names_the_mapping(shop):
+    text = (shop / "tiny_mapping.yml").read_text().replace("events: tiny_events.csv",
+                                                          "events: gs://bucket/events.csv")
+    (shop / "remote.yml").write_text(text)
+    with pytest.raises(ValidationError) as e:
+        update_evidence(shop, None, shop / "remote.yml")
+    assert "remote.yml: events: the event log must be a local file, not a URL" in str(e.value)
+
+
+def test_truncated_gzip(shop):
+    data = gzip.compress((shop / "tiny_events.csv").read_bytes() * 50)
+    (shop / "cut.csv.gz").write_bytes(data[:40])
+    msg = fails(shop, "cut.csv.gz")
+    assert "cut.csv.gz" in msg and "gzip" in msg
+
+
+def test_survey_columns_any_case_and_suggested(shop, tmp_path):
+    import journeytools as jt
+    from journeytools.evidence import read_survey
+
+    ws = jt.load(shop)
+    ok = tmp_path / "s.csv"
+    ok.write_text("Respondent,TouchPoint,SCORE\nr1,checkout,4\n")
+    assert read_survey(ok, ws).responses == 1
+    bad = tmp_path / "b.csv"
+    bad.write_text("respondent,touchpoint,scores\nr1,checkout,4\n")
+    with pytest.raises(ValidationError, match=r"b.csv:1: score: column 'score' is missing "
+                                              r"\(did you mean 'scores'\?\)"):
+        read_survey(bad, ws)
+    with pytest.raises(ValidationError, match="is a folder; expected the survey CSV file"):
+        read_survey(tmp_path, ws)

@@ -33,3 +33,19 @@ def test_cli_bad_input_exit_1(shop):
     assert res.exit_code == 1
     assert "user_id" in res.output and "e.csv" in res.output
     assert not (shop / "evidence").exists()
+
+
+def test_cli_unusable_paths_are_clean_errors(shop):
+    (shop / "logs").mkdir()
+    for events, message in ((shop / "logs", "is a folder; expected the event log file"),
+                            (shop / "nope.csv", "event log not found"),
+                            ("s3://bucket/events.csv", "must be a local file, not a URL")):
+        res = CliRunner().invoke(app(), ["evidence", str(shop), "--events", str(events),
+                                         "--mapping", str(shop / "tiny_mapping.yml")])
+        assert res.exit_code == 1, res.output
+        assert message in res.output and "Traceback" not in res.output
+    res = CliRunner().invoke(app(), ["evidence", str(shop), "--events", str(shop / "tiny_events.csv"),
+                                     "--mapping", str(shop / "tiny_mapping.yml"),
+                                     "--survey", str(shop / "logs")])
+    assert res.exit_code == 1 and "expected the survey CSV file" in res.output
+    assert not (shop / "evidence").exists()

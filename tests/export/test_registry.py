@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import journeytools as jt
+from journeytools.errors import NotFound, UsageError
 from journeytools.export import EXPORTERS, export, import_xlsx
 from journeytools.export.pptx import export_pptx, slide_titles
 
@@ -24,6 +25,36 @@ def test_unknown_format_and_persona(luggage: Path) -> None:
     with pytest.raises(ValueError, match="unknown persona 'bob'; expected one of: mia, andy, greta"):
         export(luggage, "mermaid", persona="bob")
     assert export(luggage, "mermaid", persona=" MIA ").text.startswith("journey\n")
+    assert export(luggage, " Mermaid ", persona="mia").format == "mermaid"
+    with pytest.raises(NotFound) as info:
+        export(luggage, "mermiad")
+    assert info.value.suggestion == "mermaid" and "(did you mean 'mermaid'?)" in str(info.value)
+    with pytest.raises(UsageError, match="--persona does not apply to xlsx"):
+        export(luggage, "xlsx", persona="mia")
+    with pytest.raises(UsageError, match="pptx is a binary format"):
+        EXPORTERS["pptx"].render(jt.load(luggage))
+
+
+def test_output_paths_that_cannot_be_written(luggage: Path, tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="is a folder; give a file name for the markdown export"):
+        export(luggage, "markdown", tmp_path)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(UsageError, match="file is a file, not a folder"):
+        export(luggage, "markdown", tmp_path / "file" / "sub" / "out.md")
+
+
+def test_import_refuses_what_is_not_a_workbook(tmp_path: Path) -> None:
+    import zipfile
+
+    with pytest.raises(UsageError, match="workbook not found"):
+        import_xlsx(tmp_path / "none.xlsx", tmp_path / "out")
+    with pytest.raises(UsageError, match="is a folder; expected an Excel workbook"):
+        import_xlsx(tmp_path, tmp_path / "out")
+    with zipfile.ZipFile(tmp_path / "deck.xlsx", "w") as z:
+        z.writestr("word/document.xml", "<w/>")
+    with pytest.raises(UsageError, match="a ZIP file without a workbook in it"):
+        import_xlsx(tmp_path / "deck.xlsx", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
 
 
 def test_binary_formats_default_to_a_file_named_after_the_folder(
@@ -63,3 +94,13 @@ def test_a_bare_workshop_in_every_format(bare: Path, tmp_path: Path, fake_charts
     assert jt.load(import_xlsx(book, tmp_path / "back")).equals(ws)
     assert sorted(p.name for p in (tmp_path / "back").glob("*.csv")) == ["personas.csv",
                                                                         "touchpoints.csv"]
+
+
+def test_every_exporter_checks_the_persona(luggage: Path) -> None:
+    from journeytools.export import markdown, mermaid, pptx
+
+    ws = jt.load(luggage)
+    for entry in (markdown.render, mermaid.render, pptx.build):
+        with pytest.raises(NotFound, match=r"unknown persona 'Greta the flyer' \(did you mean 'greta'\?\)"):
+            entry(ws, "Greta the flyer")
+    assert markdown.render(ws, " GRETA ") == markdown.render(ws, "greta")

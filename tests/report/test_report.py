@@ -50,8 +50,8 @@ def test_layout_and_index(luggage_reports):
         assert f'href="{pid}.html"' in index and f'href="{pid}.pdf"' in index
         assert name in index
     top = score(ws).opportunities.iloc[0]["title"]
-    from html import escape
-    assert escape(top) in index
+    from html import unescape
+    assert top in unescape(index)  # however quotes are escaped (test_user_text_is_escaped)
     assert "data:image/png;base64," in index  # the heatmap, inlined
     assert not EXTERNAL.search(index)
 
@@ -137,6 +137,15 @@ def test_bad_requests_fail_before_work(tmp_path, luggage):
         build_reports(luggage, tmp_path / "o1", ReportOptions(personas=("zed",)))
     with pytest.raises(ReportError, match="unknown format"):
         build_reports(luggage, tmp_path / "o2", ReportOptions(formats=("docx",)))
+    for bad in ({"pdf_engine": "prince"}, {"kernels": "cold"}, {"today": "someday"}):
+        with pytest.raises(ReportError):
+            build_reports(luggage, tmp_path / "o4", ReportOptions(**bad))
+    for args in (["--format", "docx"], ["--pdf-engine", "prince"], ["--kernels", "cold"],
+                 ["-p", "Greta the frequent flyer"]):
+        r = CliRunner().invoke(app, ["report", str(luggage), "-o", str(tmp_path / "o5"), *args])
+        assert r.exit_code in (1, 2) and "Traceback" not in r.output, r.output
+    assert "(did you mean 'greta'?)" in r.output
+    assert not any((tmp_path / name).exists() for name in ("o1", "o2", "o4", "o5"))
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(ReportError, match="cannot write to output folder"):
