@@ -12,6 +12,7 @@ from rich.table import Table
 
 from ..model.workshop import Workshop
 from ..scoring import Scores
+from ..vocab import shorten
 
 FORMATS = ("table", "csv", "json")
 
@@ -73,9 +74,18 @@ def render(scores: Scores, fmt: str, top: int | None = None, extra: dict | None 
     return buf.getvalue()
 
 
+# A terminal shows this many rows per ranking unless --top says otherwise; csv and json list all.
+TABLE_ROWS = 50
+
+
 def _short(text: str, limit: int) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return shorten(" ".join(str(text).split()), limit)
+
+
+def _more(console: Console, total: int, shown: int, noun: str) -> None:
+    if total > shown:
+        console.print(f"[dim]… and {total - shown:,} more {noun} (--top N shows more; "
+                      "--format csv or json lists them all)[/dim]")
 
 
 def _fmt(x: float, digits: int = 1) -> str:
@@ -87,7 +97,8 @@ def _fmt(x: float, digits: int = 1) -> str:
 def print_tables(console: Console, ws: Workshop, scores: Scores, top: int | None = None) -> None:
     """The terminal view of ``journeytools score``."""
     e = escape
-    pains = scores.pain_points.head(top) if top else scores.pain_points
+    rows = top or TABLE_ROWS
+    pains = scores.pain_points.head(rows)
     t = Table(title=f"Pain points — {e(ws.title)}", title_justify="left")
     pain_columns: list[tuple[str, JustifyMethod]] = [
         ("#", "right"), ("pain point", "left"), ("persona", "left"), ("stage", "left"), ("S×F", "right"),
@@ -104,6 +115,7 @@ def print_tables(console: Console, ws: Workshop, scores: Scores, top: int | None
                   e(stage_names.get(r.stage, r.stage)), str(r.pain_score), _fmt(r.weighted_pain),
                   str(r.votes), ev)
     console.print(t)
+    _more(console, len(scores.pain_points), len(pains), "pain points")
 
     s = Table(title="Stage pain (journey order)", title_justify="left")
     s.add_column("stage")
@@ -114,8 +126,8 @@ def print_tables(console: Console, ws: Workshop, scores: Scores, top: int | None
         s.add_row(e(r.name), _fmt(r.pain) + mark)
     console.print(s)
 
-    opps = scores.opportunities[scores.opportunities["scored"]]
-    opps = opps.head(top) if top else opps
+    scored = scores.opportunities[scores.opportunities["scored"]]
+    opps = scored.head(rows)
     o = Table(title="Opportunities (RICE)", title_justify="left")
     opp_columns: list[tuple[str, JustifyMethod]] = [
         ("#", "right"), ("opportunity", "left"), ("RICE", "right"), ("ICE", "right"),
@@ -126,15 +138,18 @@ def print_tables(console: Console, ws: Workshop, scores: Scores, top: int | None
         o.add_row(str(r.rank), f"{e(r.id)}\n[dim]{e(_short(r.title, 60))}[/dim]", _fmt(r.rice), _fmt(r.ice),
                   _fmt(r.pain_relieved), str(r.votes), r.quadrant)
     console.print(o)
+    _more(console, len(scored), len(opps), "opportunities")
     unscored = scores.unscored
     if len(unscored):
         console.print("[bold]Unscored opportunities[/bold] (not ranked until these are filled in):")
-        for r in unscored.itertuples():
+        for r in unscored.head(rows).itertuples():
             console.print(f"  {e(r.id)}: missing {', '.join(r.missing)}")
+        _more(console, len(unscored), min(rows, len(unscored)), "unscored opportunities")
     if scores.gaps:
         console.print("[bold]Gaps[/bold]:")
-        for g in scores.gaps:
+        for g in scores.gaps[:rows]:
             console.print(f"  [{e(g.kind)}] {e(g.message)}")
+        _more(console, len(scores.gaps), min(rows, len(scores.gaps)), "gaps")
     print_evidence(console, ws)
 
 
