@@ -100,10 +100,9 @@ class ConflictError(JourneyToolsError):
 
 def quote(value: object, limit: int = 60) -> str:
     """A short, quoted rendering of a bad value for messages."""
-    text = str(value)
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return repr(text)
+    from .vocab import shorten
+
+    return repr(shorten(value, limit))
 
 
 def _norm(text: object) -> str:

@@ -201,7 +201,8 @@ class _Checker:
         return out
 
     def run(self) -> Mapping:
-        d, kw = self.data, {}
+        d = self.data
+        kw: dict[str, Any] = {}
         for key in d:
             if key not in KNOWN_KEYS:
                 self.bad((key,), key, f"unknown key; expected one of {', '.join(KNOWN_KEYS)}")

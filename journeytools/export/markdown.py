@@ -14,22 +14,22 @@ line breaks as ``<br>``; ``<`` and ``&`` are written as entities so user text ne
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import pandas as pd
 
 from ..errors import persona_id
 from ..fsutil import write_text_atomic
+from ..model.workshop import Workshop
 from ..scoring import gaps as find_gaps
 from ..scoring import journey, pain_table
-from ..model.workshop import Workshop
-from . import mermaid
 from ..scoring import opportunity_table as opportunities
+from ..vocab import face
+from . import mermaid
 
 TOP = 5
 PERSONA_GAPS = ("persona_skips_stage", "channel_not_served", "unaddressed_pain")
-EMOTION_FACES = {1: "😫", 2: "🙁", 3: "😐", 4: "🙂", 5: "😀"}
 
 
 def _amp(text: str) -> str:
@@ -67,16 +67,16 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]],
 
 
 def _num(value: object, digits: int = 1) -> str:
-    if value is None or pd.isna(value):  # type: ignore[arg-type]
+    if value is None or pd.isna(value):
         return "–"
     f = float(value)  # type: ignore[arg-type]
     return f"{f:,.0f}" if f.is_integer() else f"{f:,.{digits}f}"
 
 
 def _emotion(value: object) -> str:
-    if value is None or pd.isna(value):  # type: ignore[arg-type]
+    if value is None or pd.isna(value):
         return "–"
-    return f"{EMOTION_FACES.get(int(value), '')} {int(value)}"  # type: ignore[arg-type]
+    return f"{face(value)} {int(value)}"  # type: ignore[call-overload]  # a number once NA is ruled out
 
 
 def _header(ws: Workshop) -> list[str]:

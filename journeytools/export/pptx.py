@@ -16,15 +16,17 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Sequence
+from typing import Any
 
 from ..errors import persona_id
-from ..scoring import emotion_curve, pain_table
 from ..model.workshop import Workshop
+from ..scoring import emotion_curve, pain_table
 from ..scoring import opportunity_table as opportunities
+from ..vocab import shorten
 
 TOP_PAINS = 4
 TOP_OPPORTUNITIES = 5
@@ -56,8 +58,7 @@ def _brand(ws: Workshop) -> _Brand:
 
 
 def _short(text: object, limit: int) -> str:
-    value = " ".join(str(text or "").split())
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+    return shorten(" ".join(str(text or "").split()), limit)
 
 
 def _rgb(hex6: str) -> Any:

@@ -24,10 +24,11 @@ def quiet_tracebacks(shell: Any = None) -> bool:
 
     def show(*args: Any, **kwargs: Any) -> None:
         etype, value, tb = sys.exc_info()
-        if etype is not None:
-            sys.__stderr__.write("journeytools room: error in a participant's page\n"
+        log = sys.__stderr__
+        if etype is not None and log is not None:
+            log.write("journeytools room: error in a participant's page\n"
                                  + "".join(traceback.format_exception(etype, value, tb)))
-            sys.__stderr__.flush()
+            log.flush()
         print(APOLOGY, file=sys.stderr)
 
     shell.showtraceback = show

@@ -58,7 +58,7 @@ def _check_host(self: JupyterHandler) -> bool:
     return allow
 
 
-class RoomKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]  # untyped base
+class RoomKernelManager(AsyncMappingKernelManager):
     """Voilà's kernel manager with a ceiling on kernels alive or starting."""
 
     max_kernels = Integer(25, config=True, help="Most kernels (participants' pages) at once.")
@@ -67,7 +67,7 @@ class RoomKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]  # unt
         super().__init__(**kwargs)
         self._starting = 0  # kernels asked for and not yet listed: parallel page loads count too
 
-    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
+    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:  # type: ignore[override]  # async in practice
         if len(self.list_kernel_ids()) + self._starting >= self.max_kernels:
             self.log.warning("journeytools room: full (%d kernels); refused a page load", self.max_kernels)
             raise web.HTTPError(503, FULL_MESSAGE, reason=FULL_REASON)

@@ -172,13 +172,13 @@ def parse_tables(tables: Mapping[str, TableSource], meta: MetaSource, *,
         checked, probs = load_meta(dump_meta(dict(meta)))
         errors += probs
     else:
-        data, text, probs = _text(meta, WORKSHOP_FILE)
+        meta_bytes, text, probs = _text(meta, WORKSHOP_FILE)
         errors += probs
         if text is not None:
             checked, probs = load_meta(text.lstrip(csvio.BOM))
             errors += probs
             if checked is not None:
-                files[WORKSHOP_FILE] = data
+                files[WORKSHOP_FILE] = meta_bytes
     frames: dict[str, Any] = {}
     lines: dict[str, list[int]] = {}
     dialects: dict[str, csvio.Dialect] = {}
@@ -196,7 +196,7 @@ def parse_tables(tables: Mapping[str, TableSource], meta: MetaSource, *,
             else:
                 files[spec.file] = None
             continue
-        data = None
+        data: bytes | None = None
         if isinstance(source, csvio.RawTable):
             raw: csvio.RawTable | None = source
         else:
