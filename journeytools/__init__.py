@@ -7,20 +7,22 @@
 
 from __future__ import annotations
 
-from .store.append import add_opportunity, add_pain_point, add_vote
-from .errors import ConflictError, JourneyToolsError, Problem, ValidationError
-from .store.folder import Report, load, save, validate
+from .errors import ConflictError, JourneyToolsError, NotFound, Problem, UsageError, ValidationError
 from .model.meta import Stage
 from .model.workshop import Workshop
+from .store.append import add_opportunity, add_pain_point, add_vote
+from .store.folder import Report, load, save, validate
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ConflictError",
     "JourneyToolsError",
+    "NotFound",
     "Problem",
     "Report",
     "Stage",
+    "UsageError",
     "ValidationError",
     "Workshop",
     "add_opportunity",

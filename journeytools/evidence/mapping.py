@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -86,7 +87,7 @@ class Mapping:
     file: str = "mapping.yml"
     base: Path | None = None  # folder relative paths are resolved against
 
-    def replace(self, **changes: Any) -> "Mapping":
+    def replace(self, **changes: Any) -> Mapping:
         """A copy with some fields changed (``segment=``, ``min_users=``, ``keep_comments=``)."""
         privacy = self.privacy
         if changes.get("min_users") is not None:
@@ -122,6 +123,9 @@ def load_mapping(path: str | Path, touchpoint_ids: Iterable[str] | None = None) 
     except FileNotFoundError:
         raise ValidationError([Problem(str(path), None, None, None,
                                        "mapping file not found")]) from None
+    except IsADirectoryError:
+        raise ValidationError([Problem(str(path), None, None, None,
+                                       "is a folder; expected a YAML mapping file")]) from None
     except UnicodeDecodeError:
         raise ValidationError([Problem(str(path), None, None, None,
                                        "not a UTF-8 text file; expected a YAML mapping")]) from None

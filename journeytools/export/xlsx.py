@@ -31,20 +31,30 @@ import io
 import math
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import yaml
 
-from ..errors import Problem, ValidationError, quote
+from ..errors import Problem, UsageError, ValidationError, quote
 from ..fsutil import write_atomic
 from ..model import csvio
 from ..model.meta import load_meta
-from ..model.schema import (IMPACT_VALUES, OPPORTUNITY_KINDS, SOURCES, STATUSES, TABLE_NAMES, TABLES,
-                            TOUCHPOINT_KINDS, WORKSHOP_FILE, Table)
+from ..model.schema import (
+    IMPACT_VALUES,
+    OPPORTUNITY_KINDS,
+    SOURCES,
+    STATUSES,
+    TABLE_NAMES,
+    TABLES,
+    TOUCHPOINT_KINDS,
+    WORKSHOP_FILE,
+    Table,
+)
 from ..model.tables import format_float
 from ..model.workshop import Baseline, Workshop, frames_equal
 from ..store.folder import parse_tables, save, validate
@@ -130,7 +140,7 @@ def _text_value(text: str, where: str) -> str | None:
     if text == "":
         return None
     if len(text) > MAX_CELL:
-        raise ValueError(f"{where}: {len(text)} characters is more than an Excel cell holds "
+        raise UsageError(f"{where}: {len(text)} characters is more than an Excel cell holds "
                          f"({MAX_CELL}); shorten it before exporting to xlsx")
     return neutralise(text)
 
@@ -178,13 +188,13 @@ def _style(ws: Workshop) -> _Style:
     )
 
 
-def _header_row(sheet: "Worksheet", row: int, names: Iterable[str], style: _Style) -> None:
+def _header_row(sheet: Worksheet, row: int, names: Iterable[str], style: _Style) -> None:
     for j, name in enumerate(names, 1):
         c = sheet.cell(row, j, _text_value(str(name), f"{sheet.title}!header"))
         c.font, c.fill = style.header_font, style.header_fill
 
 
-def _widths(sheet: "Worksheet", columns: list[list[str]], style: _Style, first_row: int = 2,
+def _widths(sheet: Worksheet, columns: list[list[str]], style: _Style, first_row: int = 2,
             cap: int = 60) -> None:
     from openpyxl.utils import get_column_letter
 
@@ -277,7 +287,7 @@ def _stage_cells(stage: dict[str, Any]) -> tuple[Any, Any, Any, Any]:
             _yaml_text(extra) if extra else None)
 
 
-def _write_meta(sheet: "Worksheet", ws: Workshop, style: _Style) -> None:
+def _write_meta(sheet: Worksheet, ws: Workshop, style: _Style) -> None:
     _header_row(sheet, 1, ("key", "value", "about"), style)
     texts: list[list[str]] = [["key"], ["value"], ["about"]]
     row = 2
@@ -309,7 +319,7 @@ def _italic() -> Any:
     return Font(italic=True, color="666666")
 
 
-def _write_table(sheet: "Worksheet", frame: pd.DataFrame, table: Table, style: _Style) -> None:
+def _write_table(sheet: Worksheet, frame: pd.DataFrame, table: Table, style: _Style) -> None:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -349,7 +359,7 @@ def _write_table(sheet: "Worksheet", frame: pd.DataFrame, table: Table, style: _
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(frame) + 1}"
 
 
-def _write_scores(sheet: "Worksheet", ws: Workshop, style: _Style) -> None:
+def _write_scores(sheet: Worksheet, ws: Workshop, style: _Style) -> None:
     from ..scoring import score
 
     s = score(ws)
@@ -396,7 +406,7 @@ def _write_scores(sheet: "Worksheet", ws: Workshop, style: _Style) -> None:
     sheet.protection.sheet = True  # read-only; no password: Review → Unprotect Sheet lifts it
 
 
-def _write_info(sheet: "Worksheet", ws: Workshop) -> None:
+def _write_info(sheet: Worksheet, ws: Workshop) -> None:
     text = ws.meta_text()
     sheet.append(["format", FORMAT])
     chunks = [text[i:i + 30000] for i in range(0, len(text), 30000)] or [""]
@@ -416,7 +426,7 @@ def export_xlsx(ws: Workshop, path: str | os.PathLike, persona: str | None = Non
     ``persona`` is refused: the workbook always holds the whole map so it can be imported back.
     """
     if persona is not None:
-        raise ValueError("--persona does not apply to xlsx: the workbook holds the whole workshop "
+        raise UsageError("--persona does not apply to xlsx: the workbook holds the whole workshop "
                          "so that it can be imported back")
     from openpyxl import Workbook
 
@@ -460,17 +470,17 @@ class _Reader:
         try:
             self.wb = load_workbook(path, data_only=False)
         except Exception as exc:  # zipfile.BadZipFile, InvalidFileException, KeyError …
-            raise ValueError(f"{path}: cannot read it as an Excel workbook (.xlsx): {exc}") from exc
+            raise UsageError(f"{path}: cannot read it as an Excel workbook (.xlsx): {exc}") from exc
         self._values: Any = None
         self.problems: list[Problem] = []
 
-    def sheet(self, title: str) -> "Worksheet | None":
+    def sheet(self, title: str) -> Worksheet | None:
         for name in self.wb.sheetnames:
             if name.strip().lower() == title.lower():
                 return self.wb[name]
         return None
 
-    def text(self, sheet: "Worksheet", row: int, col: int) -> str:
+    def text(self, sheet: Worksheet, row: int, col: int) -> str:
         c = sheet.cell(row, col)
         value = c.value
         if c.data_type == "f" or not isinstance(value, (str, int, float, bool, dt.date, dt.time,

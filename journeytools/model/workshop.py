@@ -12,9 +12,9 @@ from typing import Any
 
 import pandas as pd
 
-from .csvio import DEFAULT_DIALECT, Dialect
 from ..errors import Problem
 from ..fsutil import digest
+from .csvio import DEFAULT_DIALECT, Dialect
 from .meta import DEFAULT_DOTS, DEFAULT_REVIEW_MONTHS, Stage, dump_meta, parse_date, stages_of
 from .schema import TABLE_NAMES, TABLES, WORKSHOP_FILE
 from .tables import empty_frame
@@ -161,10 +161,10 @@ class Workshop:
             return False
         return all(frames_equal(self.tables[n], other.tables[n]) for n in TABLE_NAMES)
 
-    __eq__ = equals  # type: ignore[assignment]
+    __eq__ = equals
     __hash__ = None  # type: ignore[assignment]
 
-    def copy(self) -> "Workshop":
+    def copy(self) -> Workshop:
         """A deep copy that is detached from its folder (saving it needs a path)."""
         return Workshop(copy.deepcopy(self.meta), {n: f.copy() for n, f in self.tables.items()},
                         None, list(self.warnings))

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .folder import folder_lock, load, save_changes
+from ..errors import UsageError
+from ..model.checks import dots_spent
 from ..model.schema import IMPACT_VALUES, SOURCES, TABLES
 from ..model.tables import NUMERIC, column_series
-from ..model.checks import dots_spent
 from ..model.workshop import Workshop
+from .folder import folder_lock, load, save_changes
 
 
 def _append(ws: Workshop, table: str, row: dict) -> None:
@@ -62,9 +63,9 @@ def _score(name: str, value: object) -> int:
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be an integer from 1 to 5, got {value!r}") from None
+        raise UsageError(f"{name} must be an integer from 1 to 5, got {value!r}") from None
     if not number.is_integer() or not 1 <= number <= 5:
-        raise ValueError(f"{name} must be an integer from 1 to 5, got {value!r}")
+        raise UsageError(f"{name} must be an integer from 1 to 5, got {value!r}")
     return int(number)
 
 
@@ -75,18 +76,18 @@ def add_vote(folder: str | os.PathLike, voter: str, item: str, votes: int = 1) -
     """
     folder = Path(folder)
     if not str(voter).strip():
-        raise ValueError("voter must not be blank: enter your name first")
+        raise UsageError("voter must not be blank: enter your name first")
     if not isinstance(votes, int) or isinstance(votes, bool) or votes < 1:
-        raise ValueError(f"votes must be a whole number, 1 or more, got {votes!r}")
+        raise UsageError(f"votes must be a whole number, 1 or more, got {votes!r}")
     item = str(item).strip().lower()
     with folder_lock(folder):
         ws = load(folder)
         known = set(ws.pain_points["id"]) | set(ws.opportunities["id"])
         if item not in known:
-            raise ValueError(f"unknown item {item!r}: vote for a pain point or opportunity id")
+            raise UsageError(f"unknown item {item!r}: vote for a pain point or opportunity id")
         spent = dots_spent(ws.votes, voter)
         if spent + votes > ws.dots_per_voter:
-            raise ValueError(f"{voter} has {ws.dots_per_voter - spent} of {ws.dots_per_voter} dots "
+            raise UsageError(f"{voter} has {ws.dots_per_voter - spent} of {ws.dots_per_voter} dots "
                              f"left; cannot spend {votes}")
         _append(ws, "votes", {"voter": voter, "item": item, "votes": votes, "at": _now()})
         save_changes(ws, folder)
@@ -99,22 +100,22 @@ def add_pain_point(folder: str | os.PathLike, persona: str, touchpoint: str, des
     """Append a pain point; returns its id (made from the description when not given)."""
     folder = Path(folder)
     if not str(description).strip():
-        raise ValueError("description must not be blank: what goes wrong for the customer?")
+        raise UsageError("description must not be blank: what goes wrong for the customer?")
     sev, freq = _score("severity", severity), _score("frequency", frequency)
     source = (source or "assumption").strip().lower()
     if source not in SOURCES:
-        raise ValueError(f"source must be one of {', '.join(SOURCES)}, got {source!r}")
+        raise UsageError(f"source must be one of {', '.join(SOURCES)}, got {source!r}")
     persona, touchpoint = persona.strip().lower(), touchpoint.strip().lower()
     with folder_lock(folder):
         ws = load(folder)
         if persona != "*" and persona not in set(ws.personas["id"]):
-            raise ValueError(f"unknown persona {persona!r}")
+            raise UsageError(f"unknown persona {persona!r}")
         if touchpoint not in set(ws.touchpoints["id"]):
-            raise ValueError(f"unknown touchpoint {touchpoint!r}")
+            raise UsageError(f"unknown touchpoint {touchpoint!r}")
         taken = set(ws.pain_points["id"]) | set(ws.opportunities["id"])
         new_id = (id or "").strip().lower() or _unique_id(slugify(description), taken)
         if new_id in taken:
-            raise ValueError(f"id {new_id!r} is already taken")
+            raise UsageError(f"id {new_id!r} is already taken")
         _append(ws, "pain_points", {"id": new_id, "persona": persona, "touchpoint": touchpoint,
                                     "description": description, "severity": sev,
                                     "frequency": freq, "evidence": evidence, "source": source})
@@ -128,20 +129,20 @@ def add_opportunity(folder: str | os.PathLike, title: str, description: str = ""
     """Append an opportunity idea (status ``idea``); returns its id."""
     folder = Path(folder)
     if not str(title).strip():
-        raise ValueError("title must not be blank: name the idea")
+        raise UsageError("title must not be blank: name the idea")
     if impact is not None and float(impact) not in IMPACT_VALUES:
-        raise ValueError(f"impact must be one of 0.25, 0.5, 1, 2, 3, got {impact!r}")
+        raise UsageError(f"impact must be one of 0.25, 0.5, 1, 2, 3, got {impact!r}")
     refs = ";".join(p.strip().lower() for p in re.split(r"[;,]", addresses or "") if p.strip())
     with folder_lock(folder):
         ws = load(folder)
         pains = set(ws.pain_points["id"])
         unknown = [r for r in refs.split(";") if r and r not in pains]
         if unknown:
-            raise ValueError(f"unknown pain point(s) {', '.join(unknown)} in addresses")
+            raise UsageError(f"unknown pain point(s) {', '.join(unknown)} in addresses")
         taken = pains | set(ws.opportunities["id"])
         new_id = (id or "").strip().lower() or _unique_id(slugify(title), taken)
         if new_id in taken:
-            raise ValueError(f"id {new_id!r} is already taken")
+            raise UsageError(f"id {new_id!r} is already taken")
         _append(ws, "opportunities", {"id": new_id, "title": title, "description": description,
                                       "addresses": refs, "impact": impact, "owner": owner,
                                       "status": "idea"})

@@ -7,15 +7,15 @@ import errno
 import os
 import shutil
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from filelock import FileLock, Timeout
 
-from ..errors import ConflictError, Problem, ValidationError
+from ..errors import ConflictError, Problem, UsageError, ValidationError
 from ..fsutil import digest, file_digest, write_atomic
 from ..model import csvio
 from ..model.checks import cross_check, warnings_for
@@ -308,7 +308,7 @@ def save(ws: Workshop, path: str | os.PathLike | None = None) -> Path:
     first: an invalid one raises ``ValidationError`` and nothing is written.
     """
     if path is None and ws.path is None:
-        raise ValueError("this workshop was not loaded from a folder: pass a path to save it to")
+        raise UsageError("this workshop was not loaded from a folder: pass a path to save it to")
     target = Path(path if path is not None else ws.path)  # type: ignore[arg-type]
     files = _serialise(ws)
     check = _parse_files(files, target)
@@ -336,7 +336,7 @@ def save_changes(ws: Workshop, folder: str | os.PathLike | None = None) -> list[
     """
     target = Path(folder) if folder is not None else ws.path
     if target is None:
-        raise ValueError("this workshop was not loaded from a folder: pass the folder")
+        raise UsageError("this workshop was not loaded from a folder: pass the folder")
     return _write_changes(ws, Path(target), _serialise(ws))
 
 

@@ -12,9 +12,9 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from ..errors import JourneyToolsError, ValidationError
-from .folder import TableSource, parse_tables
 from ..model.schema import TABLE_NAMES, TABLES, WORKSHOP_FILE
 from ..model.workshop import Workshop
+from .folder import TableSource, parse_tables
 
 GIT_TIMEOUT_S = 60
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import JourneyToolsError
+from ..errors import NotFound, UsageError
 from .folder import load, save
 from .resources import resource_dir
 
@@ -22,11 +22,11 @@ class Starter:
     path: Path
 
 
-class UnknownTemplate(JourneyToolsError):
+class UnknownTemplate(NotFound):
     """No starter template has that name."""
 
 
-class FolderNotEmpty(JourneyToolsError):
+class FolderNotEmpty(UsageError):
     """A new workshop must go into an empty or absent folder."""
 
 
