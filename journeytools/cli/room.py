@@ -27,16 +27,25 @@ def register(app: typer.Typer) -> None:
         facilitator: bool = typer.Option(False, "--facilitator",
                                          help="Serve the facilitator's live totals page instead "
                                               "of the participant page."),
+        max_participants: int | None = typer.Option(
+            None, "--max-participants", min=1,
+            help="Most pages open at once (default 25; 4 for --facilitator). Past it, visitors see "
+                 "'the room is full'."),
+        code: str = typer.Option("", "--code",
+                                 help="An access code participants need (letters, digits, - and _); "
+                                      "it is part of the printed address."),
     ) -> None:
         """Start the live workshop room (Voilà, code hidden) and print the address to share."""
-        from . import common as cli
+        from ..room.server import ANY_HOSTS
+        from ..room.server import serve as start
         from ..store.folder import load
-        from ..room.server import ANY_HOSTS, serve as start
+        from . import common as cli
 
         def go() -> int:
             title = load(folder).title
             try:
-                room = start(folder, port=port, host=host, facilitator=facilitator)
+                room = start(folder, port=port, host=host, facilitator=facilitator,
+                              max_participants=max_participants, code=code.strip())
             except OSError as exc:
                 raise JourneyToolsError(str(exc)) from None
             try:
@@ -50,14 +59,17 @@ def register(app: typer.Typer) -> None:
                 for url in room.urls:
                     cli.out.print(f"{label}: {url}")
                     label = "  or"
+                if room.code:
+                    cli.out.print("Access code is part of the address: people who open the page "
+                                  "without it are refused.")
                 if host in ANY_HOSTS:
                     cli.err.print(f"[yellow]warning:[/yellow] {ANY_HOST_WARNING}")
                 if not facilitator:
                     cli.out.print(f"Facilitator view: journeytools serve {cli.esc(str(folder))} "
                                   f"--facilitator --port {room.port + 1}")
                 cli.out.print("Stop the room with Ctrl-C.")
-                code = room.wait()
-                return 0 if code in (0, -2, -15, 130) else 1
+                status = room.wait()
+                return 0 if status in (0, -2, -15, 130) else 1
             finally:
                 room.stop()
 

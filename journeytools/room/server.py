@@ -153,7 +153,7 @@ def _kill_all(procs: list[Any], timeout: float) -> None:
             pass
 
 
-def kernel_count(room: "RoomServer") -> int:
+def kernel_count(room: RoomServer) -> int:
     """Kernels the room has running now."""
     return sum(1 for p in _descendants(room.process.pid) if "ipykernel" in " ".join(_cmdline(p)))
 
@@ -186,7 +186,7 @@ class RoomServer:
         host = "127.0.0.1" if self.host in ANY_HOSTS else self.host
         return f"http://{'[' + host + ']' if ':' in host else host}:{self.port}/"
 
-    def wait_ready(self, timeout: float = 30.0) -> "RoomServer":
+    def wait_ready(self, timeout: float = 30.0) -> RoomServer:
         """Block until the server accepts connections; RuntimeError if it exits or times out."""
         host = "127.0.0.1" if self.host in ANY_HOSTS else self.host
         deadline = time.monotonic() + timeout
@@ -237,7 +237,7 @@ class RoomServer:
             self.process.wait(timeout=timeout)
         _kill_all(children + _descendants(self.process.pid), timeout)
 
-    def __enter__(self) -> "RoomServer":
+    def __enter__(self) -> RoomServer:
         return self
 
     def __exit__(self, *exc: Any) -> None:

@@ -70,12 +70,12 @@ def test_serve_refuses_broken_folder_and_busy_port(luggage: Path) -> None:
 
 
 class FakeRoom:
-    def __init__(self, folder: Path, port: int, host: str, facilitator: bool) -> None:
-        self.port, self.host = port, host
-        self.urls = server.share_urls(host, port)
+    def __init__(self, folder: Path, port: int, host: str, facilitator: bool, code: str = "") -> None:
+        self.port, self.host, self.code = port, host, code
+        self.urls = [u + (f"?token={code}" if code else "") for u in server.share_urls(host, port)]
         self.stopped = False
 
-    def wait_ready(self, timeout: float = 30) -> "FakeRoom":
+    def wait_ready(self, timeout: float = 30) -> FakeRoom:
         return self
 
     def wait(self) -> int:
@@ -90,9 +90,10 @@ def fake_serve(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
 
     def fake(folder: Path, port: int = 8866, host: str = "127.0.0.1",
-             facilitator: bool = False) -> FakeRoom:
-        calls.append({"folder": folder, "port": port, "host": host, "facilitator": facilitator})
-        return FakeRoom(folder, port, host, facilitator)
+             facilitator: bool = False, max_participants: int | None = None, code: str = "") -> FakeRoom:
+        calls.append({"folder": folder, "port": port, "host": host, "facilitator": facilitator,
+                      "max_participants": max_participants, "code": code})
+        return FakeRoom(folder, port, host, facilitator, code)
 
     monkeypatch.setattr(server, "serve", fake)
     return calls
@@ -105,7 +106,7 @@ def test_cli_serve_prints_url(luggage: Path, fake_serve: list) -> None:
     assert "anyone on this network" not in result.output
     assert "--facilitator --port 8871" in result.output
     assert fake_serve == [{"folder": luggage, "port": 8870, "host": "127.0.0.1",
-                           "facilitator": False}]
+                           "facilitator": False, "max_participants": None, "code": ""}]
 
 
 def test_cli_serve_warns_on_all_interfaces(luggage: Path, fake_serve: list) -> None:
@@ -128,3 +129,19 @@ def test_cli_serve_errors_exit_1(luggage: Path, tmp_path: Path) -> None:
         result = CliRunner().invoke(make_app(), ["serve", str(luggage), "--port", str(port)])
     assert result.exit_code == 1
     assert "already in use" in result.output
+
+
+def test_cli_serve_passes_cap_and_code(luggage: Path, fake_serve: list) -> None:
+    result = CliRunner().invoke(make_app(), ["serve", str(luggage), "--port", "8870",
+                                             "--max-participants", "12", "--code", "blue-fox-42"])
+    assert result.exit_code == 0, result.output
+    assert fake_serve[-1]["max_participants"] == 12 and fake_serve[-1]["code"] == "blue-fox-42"
+    assert "http://127.0.0.1:8870/?token=blue-fox-42" in result.output
+    assert "Access code" in result.output
+
+
+def test_serve_refuses_bad_code_and_cap(luggage: Path) -> None:
+    with pytest.raises(jt.JourneyToolsError, match="access code"):
+        server.serve(luggage, port=server.free_port(), code="has space")
+    with pytest.raises(jt.JourneyToolsError, match="max-participants"):
+        server.serve(luggage, port=server.free_port(), max_participants=0)
