@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -72,3 +73,36 @@ def write_atomic(files: dict[Path, bytes]) -> None:
 
 def write_text_atomic(path: Path, text: str) -> None:
     write_atomic({Path(path): text.encode("utf-8")})
+
+
+def write_produced(target: Path, produce: Callable[[Path], object]) -> None:
+    """Atomically put in place a file that ``produce(path)`` writes (a PDF engine, say).
+
+    ``produce`` gets a temp path in ``target``'s folder, already created with the permissions
+    any write gets (see ``write_atomic``), and writes the file there; then it is fsynced and
+    renamed over ``target``. If ``produce`` fails, the temp file is removed and ``target`` is
+    left as it was.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = _create_temp(target)
+    try:
+        mode = os.fstat(fd).st_mode & 0o777  # 0666 less the umask
+    finally:
+        os.close(fd)
+    try:
+        try:
+            mode = target.stat().st_mode & 0o777  # a replaced file keeps its permissions
+        except FileNotFoundError:
+            pass
+        produce(Path(tmp))
+        with open(tmp, "r+b") as fh:
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)  # not whatever mode the producer (re)created the file with
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

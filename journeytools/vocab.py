@@ -7,6 +7,9 @@ the same thing on a participant's phone, on the projector and in the client's PD
 ('costs time or money', 'every time', '😄')
 >>> shorten("a long pain point description", 12)
 'a long pain…'
+
+Everything that shows a scale, a face, an id rule or a cut text takes it from here; a test
+(``tests/test_vocab.py``) fails when a second copy of the words appears elsewhere.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ EMOTION_WORDS = {1: "very negative", 2: "negative", 3: "neutral", 4: "positive",
 # RICE impact (Intercom's scale).
 IMPACT_VALUES = (0.25, 0.5, 1.0, 2.0, 3.0)
 IMPACT_WORDS = {0.25: "minimal", 0.5: "low", 1.0: "medium", 2.0: "high", 3.0: "massive"}
+NOT_SURE = "not sure yet"  # a scale left blank on purpose (e.g. an idea's impact)
 
 ELLIPSIS = "…"
 
@@ -47,8 +51,28 @@ def face(emotion: object) -> str:
         return ""
 
 
+def one_line(value: object) -> str:
+    """A cell as one line of display text: None and NaN → '', whitespace runs → one space.
+
+    >>> one_line("  lost   luggage ")
+    'lost luggage'
+    """
+    if value is None:
+        return ""
+    try:
+        if value != value:  # NaN
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return " ".join(str(value).split())
+
+
 def shorten(text: object, limit: int) -> str:
-    """``text`` cut to at most ``limit`` characters, ending in an ellipsis when cut."""
+    """``text`` cut to at most ``limit`` characters, ending in an ellipsis when cut.
+
+    Whitespace is kept (error messages quote values exactly); a label shows
+    ``shorten(one_line(text), limit)``.
+    """
     value = "" if text is None else str(text)
     if len(value) <= limit:
         return value

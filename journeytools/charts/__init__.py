@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from .emotion import compare_states, emotion_curves
 from .evidence import assumed_vs_measured, kpi_progress
-from .export import alt_text, figure_bytes, save_figure
+from .export import alt_text, figure_bytes, png_bytes, save_figure
 from .funnel import funnel
 from .heatmaps import channel_coverage, pain_heatmap
 from .journey_map import journey_map
@@ -33,6 +33,7 @@ __all__ = [
     "journey_map",
     "opportunity_ranking",
     "pain_heatmap",
+    "png_bytes",
     "priority_matrix",
     "save_figure",
     "theme_for",

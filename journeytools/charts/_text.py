@@ -9,31 +9,21 @@ from typing import Literal
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 
+from ..vocab import ELLIPSIS
+from ..vocab import one_line as clean  # a cell as display text: NaN/None → '', one line
 from .theme import FONT_FAMILY
 
-ELLIPSIS = "…"
 _TTP = TextToPath()
 SAFETY = 1.06  # Agg renders a hair wider than the outline metrics
 
 FontStyle = Literal["normal", "italic", "oblique"]
 
 
-def clean(value: object) -> str:
-    """A cell as display text: NaN/None → '', whitespace runs collapsed."""
-    if value is None:
-        return ""
-    try:
-        if value != value:  # NaN
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return " ".join(str(value).split())
-
-
 def shorten(text: object, max_chars: int) -> str:
-    """``text`` cut to at most ``max_chars`` characters, ending with '…' when cut.
+    """``text`` on one line, cut to at most ``max_chars`` characters, ending with '…' when cut.
 
-    Cuts at a word boundary when one is near the limit.
+    Unlike ``vocab.shorten`` (a plain cut, for pickers and tables), a chart label is cut at a
+    word boundary when one is near the limit, and trailing punctuation goes.
 
     >>> shorten("Scrolls Instagram in the evening", 20)
     'Scrolls Instagram…'

@@ -212,7 +212,7 @@ def _alt_curves(ws: Workshop, ids: list[str], points: pd.DataFrame) -> str:
     if not len(points):
         return f"Emotion curve chart across {len(ws.stages)} stages with no recorded emotions."
     parts = [f"Emotion curves of {', '.join(ws.persona_name(p) for p in ids)} across "
-             f"{len(ws.stages)} stages on a scale from 1 (very negative) to 5 (very positive)."]
+             f"{len(ws.stages)} stages on a scale from 1 ({EMOTION_LABELS[0]}) to 5 ({EMOTION_LABELS[4]})."]
     for pid in ids:
         p = points[points["persona"] == pid]
         if not len(p):

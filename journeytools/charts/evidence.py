@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ._draw import empty_axes, note
-from .theme import Theme, new_figure
+from .theme import EMOTION_LABELS, Theme, new_figure
 
 
 def assumed_vs_measured(stages: pd.DataFrame, *, theme: Theme | None = None,
@@ -47,7 +47,7 @@ def assumed_vs_measured(stages: pd.DataFrame, *, theme: Theme | None = None,
             ax.set_xticks(x, labels)
             ax.set_ylim(0.8, 5.2)
             ax.set_yticks([1, 2, 3, 4, 5])
-            ax.set_ylabel("1 very negative … 5 very positive")
+            ax.set_ylabel(f"1 {EMOTION_LABELS[0]} … 5 {EMOTION_LABELS[4]}")
             ax.axhline(3, color=theme.muted, linewidth=0.6, linestyle=":")
             ax.legend(loc="lower right", frameon=False)
     data = pd.DataFrame({"label": labels, "assumed": assumed, "measured": measured})

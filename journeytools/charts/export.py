@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
+from ..fsutil import write_atomic
 from .theme import Theme
 
 if TYPE_CHECKING:
@@ -37,10 +38,26 @@ def _rc(fig: Figure) -> dict[RcKeyType, Any]:
 
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: float = 150) -> bytes:
     """The file content of ``fig`` in ``fmt`` (``png``, ``svg``, ``pdf``), deterministic."""
+    return _render(fig, fmt, dpi)
+
+
+def png_bytes(fig: Figure, dpi: float = 150, *, compress_level: int | None = None) -> bytes:
+    """PNG bytes of ``fig``: how every part of journeytools turns a figure into a picture
+    (notebook tables, reports, the room's screen, saved files).
+
+    Deterministic (no software stamp) and drawn with the figure's theme settings. The charts
+    lay themselves out, so no ``bbox_inches="tight"`` (it would draw the figure twice).
+    ``compress_level`` (zlib, 0–9) trades bytes for speed; None is Pillow's default.
+    """
+    extra = {} if compress_level is None else {"pil_kwargs": {"compress_level": compress_level}}
+    return _render(fig, "png", dpi, **extra)
+
+
+def _render(fig: Figure, fmt: str, dpi: float, **extra: Any) -> bytes:
     buf = io.BytesIO()
     with mpl.rc_context(_rc(fig)):
         fig.savefig(buf, format=fmt, dpi=dpi, metadata=_METADATA.get(fmt, {}),
-                    facecolor=fig.get_facecolor())
+                    facecolor=fig.get_facecolor(), **extra)
     return buf.getvalue()
 
 
@@ -49,7 +66,8 @@ def save_figure(fig: Figure, path: str | Path, formats: Iterable[str] = ("png", 
     """Write ``fig`` once per format next to ``path`` (its suffix is replaced) and return the files.
 
     Output is deterministic: the same figure gives byte-identical PNG and SVG files (no dates,
-    no software versions, fixed SVG ids, fonts drawn as paths).
+    no software versions, fixed SVG ids, fonts drawn as paths). The files are written
+    atomically, all or none.
 
     >>> save_figure(fig, "out/mia-map")              # doctest: +SKIP
     [PosixPath('out/mia-map.png'), PosixPath('out/mia-map.svg')]
@@ -58,14 +76,9 @@ def save_figure(fig: Figure, path: str | Path, formats: Iterable[str] = ("png", 
     known = {f".{f}" for f in _METADATA}
     if base.suffix.lower() in known:
         base = base.with_suffix("")
-    base.parent.mkdir(parents=True, exist_ok=True)
-    out = []
+    files: dict[Path, bytes] = {}
     for fmt in formats:
         fmt = fmt.lower().lstrip(".")
-        target = base.parent / f"{base.name}.{fmt}"
-        data = figure_bytes(fig, fmt, dpi)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
-        out.append(target)
-    return out
+        files[base.parent / f"{base.name}.{fmt}"] = figure_bytes(fig, fmt, dpi)
+    write_atomic(files)
+    return list(files)

@@ -23,6 +23,7 @@ from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
 
 from ..model.workshop import Workshop
+from ..vocab import EMOTION_WORDS
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -35,7 +36,7 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 
 #: Emotion 1 (very negative) … 5 (very positive): vermillion → grey → blue, colour-blind safe.
 EMOTION_COLORS = ("#D55E00", "#E69F00", "#B8B8B8", "#56B4E9", "#0072B2")
-EMOTION_LABELS = ("very negative", "negative", "neutral", "positive", "very positive")
+EMOTION_LABELS = tuple(EMOTION_WORDS[e] for e in range(1, 6))
 
 #: Quadrant colours of the impact/effort matrix (same keys as ``scoring.QUADRANTS``).
 QUADRANT_COLORS = {

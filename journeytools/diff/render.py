@@ -6,11 +6,25 @@ Pure string building, no printing: :func:`to_text` and :func:`to_markdown` (also
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ..model.tables import format_float
-from .changes import (NOUNS, SECTION_ORDER, SUMMARY_FIELDS, Diff, EmotionChange, FieldChange,
-                      KpiMove, OpportunityMove, PainMove, RowChange, StageChange, same)
+from ..vocab import ELLIPSIS
+from .changes import (
+    NOUNS,
+    SECTION_ORDER,
+    SUMMARY_FIELDS,
+    Diff,
+    EmotionChange,
+    FieldChange,
+    KpiMove,
+    OpportunityMove,
+    PainMove,
+    RowChange,
+    StageChange,
+    same,
+)
 from .counts import summary
 
 TEXT_LIMIT = 60
@@ -31,7 +45,7 @@ def _needs_quotes(s: str) -> bool:
 
 def _clip(s: str, start: int, limit: int) -> str:
     part = s[start:start + limit]
-    return ("…" if start > 0 else "") + part + ("…" if start + limit < len(s) else "")
+    return (ELLIPSIS if start > 0 else "") + part + (ELLIPSIS if start + limit < len(s) else "")
 
 
 def show(value: Any, quoted: bool | None = None, start: int = 0, limit: int = TEXT_LIMIT) -> str:
@@ -279,7 +293,7 @@ def _key_words(r: RowChange) -> str:
 
 def to_markdown(d: Diff) -> str:
     """Markdown for a pull request: a heading, a summary and one table per section."""
-    title = f"## Journey map changes" + (f": {md_escape(d.title)}" if d.title else "")
+    title = "## Journey map changes" + (f": {md_escape(d.title)}" if d.title else "")
     out = [title, ""]
     if d.old_label and d.new_label:
         out += [f"From {md_escape(d.old_label)} to {md_escape(d.new_label)}.", ""]
@@ -309,10 +323,10 @@ def to_markdown(d: Diff) -> str:
             rows.append([_key_words(r), "added", "", "", _describe(name, dict(r.values))])
         for r in t.removed:
             rows.append([_key_words(r), "removed", "", _describe(name, dict(r.values)), ""])
-        for c in t.columns_added:
-            rows.append([f"column {c}", "added", "", "", ""])
-        for c in t.columns_removed:
-            rows.append([f"column {c}", "removed", "", "", ""])
+        for col in t.columns_added:
+            rows.append([f"column {col}", "added", "", "", ""])
+        for col in t.columns_removed:
+            rows.append([f"column {col}", "removed", "", "", ""])
         section(NOUNS[name][2], [NOUNS[name][0].capitalize() if name != "kpis" else "KPI",
                                  "Change", "Field", "Before", "After"], rows)
         if name == "steps":

@@ -8,7 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 
 from ..errors import Problem, quote
-from .meta import SLUG, stages_of
+from ..vocab import ELLIPSIS, SLUG
+from .meta import stages_of
 from .schema import WORKSHOP_FILE
 from .workshop import Workshop
 
@@ -30,7 +31,7 @@ def _check_refs(file: str, column: str, values: Iterable[str], line_nos: Sequenc
     out = []
     for value, line, is_bad in zip(series.tolist(), line_nos, bad):
         if is_bad and value:
-            hint = ", ".join(sorted(known)[:8]) + (", …" if len(known) > 8 else "")
+            hint = ", ".join(sorted(known)[:8]) + (f", {ELLIPSIS}" if len(known) > 8 else "")
             out.append(Problem(file, line, column, quote(value),
                                f"unknown {what} {quote(value)}; expected one of: {hint or '(none defined)'}"))
     return out

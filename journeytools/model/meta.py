@@ -10,9 +10,9 @@ from typing import Any
 import yaml
 
 from ..errors import Problem, quote
+from ..vocab import SLUG
 from .schema import STATES, WORKSHOP_FILE
 
-SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 COLOR = re.compile(r"#[0-9a-fA-F]{6}\Z")
 
 DEFAULT_REVIEW_MONTHS = 6

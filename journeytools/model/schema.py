@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..vocab import IMPACT_VALUES  # also read from here by the importers of the schema
+
 Kind = Literal["id", "ref", "refs", "text", "int", "float", "enum", "date", "timestamp", "percent"]
 
-SLUG_PATTERN = r"[a-z0-9][a-z0-9_-]*"
-IMPACT_VALUES = (0.25, 0.5, 1.0, 2.0, 3.0)
 SOURCES = ("analytics", "survey", "interview", "observation", "support", "assumption")
 STATUSES = ("idea", "planned", "in-progress", "done", "dropped")
 OPPORTUNITY_KINDS = ("fix", "content", "campaign", "personalisation", "process", "product")
@@ -126,7 +126,8 @@ OPPORTUNITIES = Table(
         Column("description"),
         Column("addresses", "refs"),
         Column("reach", "float", low=0, expected="a number of people, 0 or more"),
-        Column("impact", "float", choices=IMPACT_VALUES, expected="one of 0.25, 0.5, 1, 2, 3"),
+        Column("impact", "float", choices=IMPACT_VALUES,
+               expected="one of " + ", ".join(f"{v:g}" for v in IMPACT_VALUES)),
         Column("confidence", "percent", low=0, high=1,
                expected="a confidence from 0 to 1, or 0 to 100 %"),
         Column("effort", "float", low=0, low_open=True,

@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
-from .csvio import RawTable
 from ..errors import Problem, quote
+from ..vocab import SLUG
+from .csvio import RawTable
 from .schema import Column, Table
 
-SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 INT_DTYPE = "Int64"
 FLOAT_DTYPE = "float64"
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..fsutil import write_produced
 from ..model.workshop import Workshop
 from ..store.resources import resource_dir
 
@@ -107,12 +108,8 @@ PDF_ENGINES: dict[str, Callable[[str, Path, Path], None]] = {
 
 def write_pdf(html: str, out: Path, engine: str = "weasyprint") -> None:
     """Print report HTML to an A4 PDF with the named engine (see ``PDF_ENGINES``); atomic:
-    a failed print leaves no half-written PDF behind."""
-    import os
-
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        PDF_ENGINES[engine](html, tmp, out.parent)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    a failed print leaves no half-written PDF behind, and the PDF's permissions follow the
+    umask like every file journeytools writes."""
+    print_pdf = PDF_ENGINES[engine]
+    out = Path(out)
+    write_produced(out, lambda tmp: print_pdf(html, tmp, out.parent))

@@ -9,17 +9,17 @@ from ..model.checks import dots_spent
 from ..model.schema import TABLES, WORKSHOP_FILE
 from ..model.workshop import Workshop
 from ..scoring import opportunity_table, pain_table
+from ..vocab import FREQUENCY, IMPACT_VALUES, IMPACT_WORDS, NOT_SURE, SEVERITY, labelled, one_line, shorten
 
 ROOM_DIR_ENV = "JOURNEYTOOLS_ROOM_DIR"
 """Environment variable naming the workshop folder the room's notebooks open."""
 
-SEVERITY_LABELS = {1: "1 · a minor annoyance", 2: "2 · irritating", 3: "3 · costs time or money",
-                   4: "4 · makes them doubt us", 5: "5 · stops them completely"}
-FREQUENCY_LABELS = {1: "1 · rarely", 2: "2 · now and then", 3: "3 · often",
-                    4: "4 · most of the time", 5: "5 · (almost) always"}
-IMPACT_LABELS = (("", "not sure yet"), (0.25, "0.25 · minimal"), (0.5, "0.5 · low"),
-                 (1.0, "1 · medium"), (2.0, "2 · high"), (3.0, "3 · massive"))
+# The pickers' options, in the words the widgets and reports use too (``vocab``).
+SEVERITY_LABELS = {v: labelled(SEVERITY, v) for v in SEVERITY}
+FREQUENCY_LABELS = {v: labelled(FREQUENCY, v) for v in FREQUENCY}
+IMPACT_LABELS = (("", NOT_SURE), *((v, labelled(IMPACT_WORDS, v)) for v in IMPACT_VALUES))
 
+LABEL_CHARS = 70  # a picker option's text is cut to this many characters
 MAX_NAME = 40
 MAX_TEXT = 600
 
@@ -66,17 +66,12 @@ def persona_choices(ws: Workshop) -> list[tuple[str, str]]:
     return out
 
 
-def _short(text: str, limit: int = 70) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def pain_choices(ws: Workshop, stage: str | None = None) -> list[tuple[str, str]]:
     """(label, pain point id) for the pain points of a stage (all stages when None)."""
     pains = pain_table(ws)
     if stage:
         pains = pains[pains["stage"] == stage]
-    return [(_short(r.description), str(r.id)) for r in pains.itertuples()]
+    return [(shorten(one_line(r.description), LABEL_CHARS), str(r.id)) for r in pains.itertuples()]
 
 
 def vote_choices(ws: Workshop, stage: str | None = None) -> list[tuple[str, str]]:
@@ -89,7 +84,7 @@ def vote_choices(ws: Workshop, stage: str | None = None) -> list[tuple[str, str]
     opps = opportunity_table(ws)
     if stage:
         opps = opps[(opps["stage"] == stage) | (opps["stage"] == "")]
-    out += [(f"Idea · {_short(r.title)}", str(r.id)) for r in opps.itertuples()]
+    out += [(f"Idea · {shorten(one_line(r.title), LABEL_CHARS)}", str(r.id)) for r in opps.itertuples()]
     return out
 
 

@@ -11,7 +11,6 @@ Rendering never writes to the folder. All text shown is escaped (see ``render``)
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import sys
 import threading
@@ -40,14 +39,12 @@ DEFAULT_INTERVAL_S = 3.0
 def heatmap_png(ws: Workshop) -> bytes | None:
     """PNG of ``journeytools.charts.pain_heatmap(ws)``; None when the chart is unavailable."""
     try:
-        from ..charts import pain_heatmap
+        from ..charts import pain_heatmap, png_bytes
     except Exception:  # charts not installed or broken: the HTML table stands in
         return None
     fig = pain_heatmap(ws)
     try:
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=96, bbox_inches="tight")
-        return buf.getvalue()
+        return png_bytes(fig, dpi=96)
     finally:
         pyplot = sys.modules.get("matplotlib.pyplot")  # close it if pyplot made it
         if pyplot is not None:

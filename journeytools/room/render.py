@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..model.checks import voter_key
 from ..model.workshop import Workshop
+from ..report.html import template_environment
 from ..scoring import opportunity_table, pain_table, stage_pain, vote_counts
 
 Level = Literal["info", "ok", "error"]
@@ -27,18 +28,11 @@ _COLOURS = {"info": "#455a64", "ok": "#2e7d32", "error": "#c62828"}
 DEFAULT_PRIMARY = "#C2185B"
 
 
-def _blank_none(value: Any) -> Any:
-    return "" if value is None else value
-
-
 @cache
 def environment() -> jinja2.Environment:
-    """The room package's one jinja2 Environment (created on first use)."""
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("journeytools.room", "templates"),
-        autoescape=jinja2.select_autoescape(("html", "j2"), default_for_string=True, default=True),
-        undefined=jinja2.StrictUndefined, finalize=_blank_none,
-        trim_blocks=True, lstrip_blocks=True)
+    """The room package's one jinja2 Environment (created on first use), set up like the
+    reports' (``report.html.template_environment``)."""
+    return template_environment("journeytools.room")
 
 
 def render(template: str, **values: Any) -> str:

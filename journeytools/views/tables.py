@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
-import io
 import os
 import sys
 from pathlib import Path
@@ -29,6 +28,7 @@ import pandas as pd
 
 from ..model.workshop import Workshop
 from ..scoring import Scores, emotion_curve, journey, split_list
+from ..vocab import face
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -89,14 +89,9 @@ def figure(fig: Figure, alt: str = "") -> _Figure:
     Closing keeps the inline backend from showing a pyplot figure a second time at the end
     of the cell and frees its memory when a notebook draws many charts.
     """
-    try:
-        from ..charts.export import alt_text, figure_bytes
-    except ImportError:  # pragma: no cover - charts not installed
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
-        png = buf.getvalue()
-    else:
-        png, alt = figure_bytes(fig, "png", dpi=100), alt or alt_text(fig)
+    from ..charts.export import alt_text, png_bytes  # matplotlib only once a figure is shown
+
+    png, alt = png_bytes(fig, dpi=100), alt or alt_text(fig)
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is not None:
         pyplot.close(fig)
@@ -272,7 +267,7 @@ def touchpoints(ws: Workshop) -> Styler:
 def journey_steps(ws: Workshop, persona: str) -> Styler:
     """One persona's journey: doing, thinking, feeling, expectation and emotion (1–5)."""
     j = journey(ws, persona)
-    emotion = [("—" if pd.isna(e) else f"{int(e)} {_FACES.get(int(e), '')}") for e in j["emotion"]]
+    emotion = [("—" if pd.isna(e) else f"{int(e)} {face(e)}") for e in j["emotion"]]
     frame = pd.DataFrame({"Stage": j["stage_name"], "Touchpoint": j["touchpoint_name"],
                           "Doing": j["action"], "Thinking": j["thought"], "Feeling": j["feeling"],
                           "Emotion": emotion, "Expects": j["expectation"]})
@@ -288,14 +283,11 @@ def moments_of_truth(ws: Workshop) -> Styler:
         for r in curve[curve["moment_of_truth"]].itertuples():
             why = f"drop of {int(r.drop)}" if r.drop >= 2 else "low emotion"
             rows.append((ws.persona_name(pid), r.stage_name, r.touchpoint_name,
-                         f"{int(r.emotion)} {_FACES.get(int(r.emotion), '')}", r.feeling, why))
+                         f"{int(r.emotion)} {face(r.emotion)}", r.feeling, why))
     frame = pd.DataFrame(rows, columns=["Persona", "Stage", "Touchpoint", "Emotion", "Feeling",
                                         "Why it matters"])
     return table(frame, "Moments of truth (emotion 2 or lower, or a drop of 2 or more)",
                  empty="No moments of truth yet: rate the emotion of each step.")
-
-
-_FACES = {1: "😫", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
 
 
 def pain_points(ws: Workshop, scores: Scores, top: int | None = None) -> Styler:

@@ -218,7 +218,3 @@ def choices(pairs: list[tuple[str, V]], blank: str | None = None) -> list[tuple[
     out.extend(pairs)
     return out
 
-
-def short(text: str, limit: int = 70) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

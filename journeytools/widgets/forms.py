@@ -18,12 +18,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..model.meta import SLUG
-from ..model.schema import IMPACT_VALUES, SOURCES, STATES
-from ..model.tables import format_float
+from ..model.schema import SOURCES, STATES
 from ..store.append import add_opportunity, add_pain_point, slugify
-from ._base import ChartFn, Editor, build_table, cell_text, check_cell, choices, field_row, message, short
-from .sliders import FREQUENCY, SEVERITY
+from ..vocab import FREQUENCY, IMPACT_VALUES, IMPACT_WORDS, NOT_SURE, SEVERITY, SLUG, labelled, one_line, shorten
+from ._base import ChartFn, Editor, build_table, cell_text, check_cell, choices, field_row, message
 
 
 class _Form(Editor):
@@ -300,10 +298,10 @@ class PainPointForm(_Form):
 
     def _hint(self, name: str) -> str:
         if name == "severity":
-            return f"{self.severity.value}: {SEVERITY[self.severity.value]}"
+            return labelled(SEVERITY, self.severity.value)
         if name == "frequency":
             f = self.frequency.value
-            return f"{f}: {FREQUENCY[f]} — pain score {self.severity.value * f}"
+            return f"{labelled(FREQUENCY, f)} — pain score {self.severity.value * f}"
         if name == "source" and self.source.value == "assumption":
             return "an assumption until data backs it"
         if name == "evidence" and self.source.value != "assumption" \
@@ -360,11 +358,10 @@ class OpportunityForm(_Form):
         self.title = _text(placeholder="e.g. Fix the add-to-cart error")
         self.description = _area(placeholder="what would we do?")
         self.addresses = w.SelectMultiple(
-            options=[(f"{i}: {short(d, 50)}", i) for i, d in zip(pp["id"], pp["description"])],
+            options=[(f"{i}: {shorten(one_line(d), 50)}", i) for i, d in zip(pp["id"], pp["description"])],
             rows=min(6, max(2, len(pp))), layout=w.Layout(width="28em"))
-        words = {0.25: "minimal", 0.5: "low", 1.0: "medium", 2.0: "high", 3.0: "massive"}
-        self.impact = w.Dropdown(options=choices([(f"{format_float(v)} {words[v]}", v)
-                                                  for v in IMPACT_VALUES], "not sure yet"),
+        self.impact = w.Dropdown(options=choices([(labelled(IMPACT_WORDS, v), v)
+                                                  for v in IMPACT_VALUES], NOT_SURE),
                                  value="")
         self.owner = _text(placeholder="team that would own it")
         rows = [self._field("title", "Idea", self.title),

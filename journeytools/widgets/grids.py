@@ -16,9 +16,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..model.schema import IMPACT_VALUES, STATUSES, TABLES, TOUCHPOINT_KINDS
+from ..model.schema import STATUSES, TABLES, TOUCHPOINT_KINDS
 from ..model.tables import format_float
 from ..model.workshop import Workshop
+from ..vocab import IMPACT_VALUES, IMPACT_WORDS, labelled
 from ._base import ChartFn, Editor, build_table, cell_text, check_cell, choices, message
 
 Options = Callable[[Workshop], list[tuple[str, str]]]
@@ -212,8 +213,7 @@ def _enum(values: tuple, blank: str = "—") -> Options:
 
 
 def _impacts(ws: Workshop) -> list[tuple[str, str]]:
-    words = {0.25: "minimal", 0.5: "low", 1.0: "medium", 2.0: "high", 3.0: "massive"}
-    return choices([(f"{format_float(v)} {words[v]}", format_float(v)) for v in IMPACT_VALUES], "—")
+    return choices([(labelled(IMPACT_WORDS, v), format_float(v)) for v in IMPACT_VALUES], "—")
 
 
 class TouchpointGrid(TableGrid):

@@ -14,13 +14,11 @@ import ipywidgets as w
 import pandas as pd
 
 from ..scoring import journey
-from ._base import ChartFn, Editor, build_table, message, short
+from ..vocab import EMOTION_WORDS, FREQUENCY, SEVERITY, face, one_line, shorten
+from ._base import ChartFn, Editor, build_table, message
 
-FACES = {1: "😫 very negative", 2: "🙁 negative", 3: "😐 neutral", 4: "🙂 positive",
-         5: "😄 very positive"}
-SEVERITY = {1: "minor annoyance", 2: "irritating", 3: "slows them down", 4: "serious",
-            5: "blocks the journey"}
-FREQUENCY = {1: "rarely", 2: "sometimes", 3: "often", 4: "most of the time", 5: "every time"}
+# What a slider's value means, in the words the room and the reports use (``vocab``).
+FACES = {v: f"{face(v)} {EMOTION_WORDS[v]}" for v in EMOTION_WORDS}
 
 
 def _slider(value: int, description: str = "") -> w.IntSlider:
@@ -81,10 +79,10 @@ class EmotionSliders(_TableSliders):
             self.sliders.append(slider)
             self.messages.append(note)
             self._rows.append(file_row)
-            what = f"{step['stage_name']} · {step['touchpoint_name']}: {short(step['action'], 60)}"
+            what = f"{step['stage_name']} · {step['touchpoint_name']}: {shorten(one_line(step['action']), 60)}"
             boxes.append(w.HBox([_label(what), slider, note]))
         title = w.HTML(f"<b>How does {html.escape(self.ws.persona_name(self.persona))} feel at "
-                       "each step?</b> 1 = very negative, 3 = neutral, 5 = very positive")
+                       f"each step?</b> 1 = {EMOTION_WORDS[1]}, 3 = {EMOTION_WORDS[3]}, 5 = {EMOTION_WORDS[5]}")
         if not boxes:
             boxes = [w.HTML(message("No steps for this persona yet: add them in the step grid.",
                                     "hint"))]
@@ -152,7 +150,7 @@ class PainScoreSliders(_TableSliders):
             self.severity.append(sev)
             self.frequency.append(freq)
             self.scores.append(score)
-            label = _label(f"{pp['id'].iloc[i]}: {short(pp['description'].iloc[i], 70)}")
+            label = _label(f"{pp['id'].iloc[i]}: {shorten(one_line(pp['description'].iloc[i]), 70)}")
             boxes.append(w.HBox([label, w.VBox([sev, freq]), score]))
         title = w.HTML("<b>Severity</b> (how bad, 1–5) × <b>frequency</b> (how often, 1–5) = "
                        "pain score (1–25)")

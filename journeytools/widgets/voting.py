@@ -15,7 +15,8 @@ import ipywidgets as w
 
 from ..model.checks import dots_spent
 from ..store.append import add_vote
-from ._base import ChartFn, Editor, field_row, message, short
+from ..vocab import one_line, shorten
+from ._base import ChartFn, Editor, field_row, message
 
 
 class DotVoting(Editor):
@@ -34,10 +35,10 @@ class DotVoting(Editor):
         ws = self.ws
         out: list[tuple[str, str]] = []
         if self.what in ("both", "pain_points"):
-            out += [(f"Pain · {i}: {short(d, 50)}", i)
+            out += [(f"Pain · {i}: {shorten(one_line(d), 50)}", i)
                     for i, d in zip(ws.pain_points["id"], ws.pain_points["description"])]
         if self.what in ("both", "opportunities"):
-            out += [(f"Idea · {short(t, 60)}", i)
+            out += [(f"Idea · {shorten(one_line(t), 60)}", i)
                     for i, t in zip(ws.opportunities["id"], ws.opportunities["title"])]
         return out
 

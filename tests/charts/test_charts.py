@@ -17,11 +17,22 @@ from matplotlib.text import Text
 
 import journeytools as jt
 from journeytools import scoring
-from journeytools.charts import (Theme, alt_text, channel_coverage, compare_states, emotion_curves,
-                                 funnel, journey_map, opportunity_ranking, pain_heatmap,
-                                 priority_matrix, save_figure, theme_for)
+from journeytools.charts import (
+    Theme,
+    alt_text,
+    channel_coverage,
+    compare_states,
+    emotion_curves,
+    funnel,
+    journey_map,
+    opportunity_ranking,
+    pain_heatmap,
+    priority_matrix,
+    save_figure,
+    theme_for,
+)
 from journeytools.charts._text import ELLIPSIS, shorten, wrap
-from journeytools.charts.export import figure_bytes
+from journeytools.charts.export import figure_bytes, png_bytes
 from journeytools.charts.heatmaps import pain_matrix
 from journeytools.charts.theme import EMOTION_COLORS, OKABE_ITO, QUADRANT_COLORS
 
@@ -455,6 +466,19 @@ def test_save_figure_replaces_suffix_and_figures_stay_out_of_pyplot(lug, tmp_pat
     assert plt.get_fignums() == []
 
 
+def test_png_bytes_is_the_one_figure_to_png(lug, tmp_path):
+    """png_bytes is what notebooks, reports and the room show; save_figure writes the same."""
+    fig = priority_matrix(lug)
+    png = png_bytes(fig, dpi=LOW_DPI)
+    assert png[:4] == b"\x89PNG" and b"Software" not in png
+    assert png == figure_bytes(fig, "png", dpi=LOW_DPI) == png_bytes(fig, dpi=LOW_DPI)
+    (file,) = save_figure(fig, tmp_path / "m", formats=("png",), dpi=LOW_DPI)
+    assert file.read_bytes() == png
+    fast = png_bytes(fig, dpi=LOW_DPI, compress_level=1)
+    assert fast[:4] == b"\x89PNG" and fast != png and fast == png_bytes(fig, dpi=LOW_DPI, compress_level=1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.png"]  # no temp file left behind
+
+
 def test_import_journeytools_does_not_import_matplotlib():
     code = "import sys, journeytools; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -463,13 +487,14 @@ def test_import_journeytools_does_not_import_matplotlib():
 
 def test_assumed_vs_measured_plots_stage_values(luggage):
     import pandas as pd
+
     from journeytools import charts
 
     stages = pd.DataFrame({"stage": ["a", "b", "c"], "name": ["Aware", "Buy", "Use"], "segment": ["", "", ""],
                            "assumed_emotion": [3.0, 2.0, 4.5], "measured_satisfaction": [None, 3.5, 4.0]})
     fig = charts.assumed_vs_measured(stages)
     ax = fig.axes[0]
-    lines = {l.get_gid(): l for l in ax.get_lines() if l.get_gid()}
+    lines = {line.get_gid(): line for line in ax.get_lines() if line.get_gid()}
     assert list(lines["assumed"].get_ydata()) == [3.0, 2.0, 4.5]
     measured = lines["measured"].get_ydata()
     assert measured[1] == 3.5 and measured[2] == 4.0
