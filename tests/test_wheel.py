@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -27,11 +28,28 @@ def _tracked(folder: str) -> set[str]:
     return {str(Path(p).relative_to(folder)) for p in out.stdout.split("\n") if p}
 
 
+def _clean_copy(dst: Path) -> Path:
+    """The tracked files as they are now (no build/ leftovers, which setuptools never prunes)."""
+    out = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for rel in filter(None, out.decode().split("\0")):
+        src, target = ROOT / rel, dst / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_symlink():
+            target.symlink_to(os.readlink(src))
+        elif src.is_file():
+            shutil.copy2(src, target)
+    return dst
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
     dist = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(ROOT)],
-                   check=True, capture_output=True, text=True)
+    tree = _clean_copy(tmp_path_factory.mktemp("tree"))
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(tree)],
+                           capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr[-3000:]
     (found,) = dist.glob("journeytools-*.whl")
     return found
 
