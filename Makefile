@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 REPORTS ?= out/reports
 
-.PHONY: all setup system-deps lint test test-fast examples gallery slides bench spark clean
+.PHONY: all setup system-deps lab lint test test-fast examples gallery slides bench spark clean
 
 all: setup examples
 
@@ -33,6 +33,10 @@ examples: setup
 	@for ws in workshops/*/; do name=$$(basename $$ws); \
 	  $(BIN)/journeytools report $$ws -o $(REPORTS)/$$name --format html,pdf || exit 1; done
 	@echo "Example reports:"; for f in $(REPORTS)/*/index.html; do echo "  $$(pwd)/$$f"; done
+	@echo "Open the guided notebooks in JupyterLab: make lab   (or: $(BIN)/journeytools lab workshops/luggage-store)"
+
+lab: setup
+	$(BIN)/journeytools lab $(or $(WORKSHOP),workshops/luggage-store) $(LAB_ARGS)
 
 test: setup lint
 	$(BIN)/python -m pytest -n $(JOBS) -q
