@@ -14,7 +14,10 @@ matplotlib.use("Agg")
 ROOT = Path(__file__).resolve().parent.parent
 WORKSHOPS = ROOT / "workshops"
 STARTERS = ROOT / "templates" / "starters"
-EXAMPLES = sorted(p.name for p in WORKSHOPS.iterdir() if (p / "workshop.yml").is_file())
+# The worked examples the repository ships; a learner's own map (workshops/my-first-map, made by
+# 00_start_here) or any other folder someone left there is not one of them.
+EXAMPLES = sorted(p.name for p in WORKSHOPS.iterdir()
+                  if (p / "workshop.yml").is_file() and (p / "README.md").is_file() and p.name != "my-first-map")
 TEMPLATES = sorted(p.name for p in STARTERS.iterdir() if (p / "workshop.yml").is_file()) \
     if STARTERS.is_dir() else []
 
