@@ -25,7 +25,7 @@ import yaml
 from ..errors import Problem, ValidationError, quote
 from ..fsutil import write_atomic
 from .engine import DuckDBEngine
-from .funnel import build_plan, compute_raw, event_stats, funnel_table, issue_table, stage_table
+from .funnel import Published, build_plan, compute_raw, event_stats, exact_event_users, publish
 from .kpis import kpi_status
 from .mapping import Mapping, load_mapping
 from .readers import EventSource, check_local, open_events
@@ -139,18 +139,16 @@ def compute_evidence(workshop_dir: str | os.PathLike, events: str | os.PathLike 
         engine = DuckDBEngine(con)
         stats = event_stats(engine)
         _check_rows(con, stats, source, m, plan.emap)
+        stats = _exact_users(engine, stats, plan.emap, m.privacy.min_users)
         raw = compute_raw(engine, plan, stats)
     finally:
         con.close()
-    k = m.privacy.min_users
-    funnel = funnel_table(raw, plan, k)
-    stages = stage_table(raw, plan, k)
-    issues = issue_table(raw, plan, k)
-    result = EvidenceResult(ws, m, funnel, stages, issues, survey_result,
+    pub = publish(raw, plan, m.privacy.min_users)
+    result = EvidenceResult(ws, m, pub.funnel, pub.stages, pub.issues, survey_result,
                             assumed_vs_measured(ws, survey_result),
-                            possible_pain_points(ws, funnel, issues), pd.DataFrame(), {},
+                            possible_pain_points(ws, pub.funnel, pub.issues), pd.DataFrame(), {},
                             folder / "evidence")
-    summary = _summary(result, source, raw, plan.emap)
+    summary = _summary(result, source, raw, plan.emap, pub)
     result = EvidenceResult(**{**result.__dict__, "summary": summary})
     return EvidenceResult(**{**result.__dict__, "kpis": kpi_status(ws.kpis, result)})
 
@@ -182,6 +180,19 @@ def _check_rows(con: Any, stats: pd.DataFrame, source: EventSource, m: Mapping,
             f"{source.file}; its most common events are {', '.join(map(quote, common))}")])
 
 
+def _exact_users(engine: Any, stats: pd.DataFrame, emap: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Exact distinct users for unmapped event names whose approximate count is near k: they
+    are listed in summary.yml only when seen for at least k users. Names with fewer than k
+    rows cannot have k users; far above k the approximation (error ~2 %) cannot cross it."""
+    stats = stats.copy()
+    near = (~stats["event"].isin(emap["event"]) & stats["event"].notna() & (stats["n"] >= k)
+            & (stats["users"] < 2 * k + 1000))
+    exact = exact_event_users(engine, [str(e) for e in stats.loc[near, "event"]])
+    stats["users"] = [exact.get(str(e), u) if is_near else (min(u, n) if n < k else u)
+                      for e, u, n, is_near in zip(stats["event"], stats["users"], stats["n"], near)]
+    return stats
+
+
 def _iso(value: Any) -> str | None:
     if value is None or pd.isna(value):
         return None
@@ -199,18 +210,23 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _summary(r: EvidenceResult, source: EventSource, raw: Any, emap: pd.DataFrame) -> dict:
+def _summary(r: EvidenceResult, source: EventSource, raw: Any, emap: pd.DataFrame,
+             pub: Published) -> dict:
     from .. import __version__
 
     stats, m, k = raw.stats, r.mapping, r.mapping.privacy.min_users
     mapped = stats["event"].isin(emap["event"])
     unmapped = stats[~mapped].sort_values(["n", "event"], ascending=[False, True])
+    listed = unmapped[unmapped["users"] >= k]
     missing = sorted(set(emap["event"]) - set(stats["event"].dropna()))
-    suppressed = int(r.funnel["suppressed"].sum() + r.stages["suppressed"].sum()
-                     + (r.issues["suppressed"].sum() if len(r.issues) else 0))
+    users: int | str = raw.users
+    if raw.users < k:
+        users = f"fewer than {k}"
+    elif pub.users_hidden:
+        users = "hidden (it would reveal a suppressed count)"
     out: dict[str, Any] = {
         "generated_by": f"journeytools {__version__}",
-        "generated_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "generated_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "source": {"file": str(source.file), "format": source.reader, "columns": source.columns},
         "mapping": {"file": str(m.file), "preset": m.preset,
                     "funnel": [str(t) for t in r.funnel.loc[r.funnel["step"].notna() & (r.funnel["segment"] == ""),
@@ -218,26 +234,51 @@ def _summary(r: EvidenceResult, source: EventSource, raw: Any, emap: pd.DataFram
         "rows_read": int(stats["n"].sum()),
         "rows_mapped": int(stats.loc[mapped, "n"].sum()),
         "rows_without_user": int(stats["no_user"].sum()),
-        "users": raw.users if raw.users >= k else f"fewer than {k}",
+        "users": users,
         "unmapped_events": {("(blank)" if pd.isna(e) else str(e)): int(n)
-                            for e, n in zip(unmapped["event"], unmapped["n"])},
+                            for e, n in zip(listed["event"], listed["n"])},
+    }
+    if len(unmapped) > len(listed):
+        n_other = len(unmapped) - len(listed)
+        out["unmapped_events_not_listed"] = (
+            f"{n_other} other event name{'s' if n_other > 1 else ''}, each seen for fewer than "
+            f"{k} users, not listed")
+    out.update({
         "mapped_events_not_found": missing,
         "time_range": {"from": _iso(stats["first"].min()), "to": _iso(stats["last"].max())},
         "segment": m.segment,
         "privacy": {
-            "min_users": k, "rows_suppressed": suppressed, "keep_comments": m.privacy.keep_comments,
-            "rules": [f"aggregates only: no user ids, no raw events",
+            "min_users": k, "rows_suppressed": pub.rows_suppressed,
+            "rows_suppressed_to_protect_others": pub.rows_complementary,
+            "keep_comments": m.privacy.keep_comments,
+            "rules": ["aggregates only: no user ids, no raw events",
                       f"any touchpoint, stage, segment or month with fewer than {k} users "
-                      "is suppressed (numbers blank, suppressed: true)",
-                      "conversion and drop-off next to a suppressed row are blanked",
+                      "is suppressed (numbers blank, suppressed: true); so are issue counts of "
+                      f"fewer than {k} users",
+                      "complementary suppression: wherever a published total (all segments; a "
+                      "touchpoint over all months; a stage with one touchpoint) has a hidden part, "
+                      "the next-smallest part is hidden too until at least two are hidden and, "
+                      f"with the total shown, they hold at least {k} users together; no hidden "
+                      "number equals a published total minus published numbers (checked across "
+                      "segments × months); such rows say 'hidden so that a suppressed count "
+                      "cannot be worked out by subtraction'",
+                      "conversion, drop-off and users to the next step next to a suppressed row "
+                      "are blanked",
                       f"a median time over fewer than {k} users is blanked",
+                      f"unmapped event names seen for fewer than {k} users are not listed, only "
+                      "counted",
+                      f"survey stages with fewer than {k} respondents are suppressed, with "
+                      "complementary suppression of responses against the survey total",
                       "survey comments " + ("kept verbatim without respondent ids, for stages "
                                             f"with at least {k} respondents"
                                             if m.privacy.keep_comments else "dropped")]},
-    }
+    })
     if r.survey is not None:
-        out["survey"] = {"file": r.survey.file, "responses": r.survey.responses,
-                         "respondents": r.survey.respondents,
+        hide = r.survey.respondents < k or r.survey.totals_hidden
+        why = f"fewer than {k}" if r.survey.respondents < k else "hidden (it would reveal a suppressed count)"
+        out["survey"] = {"file": r.survey.file,
+                         "responses": why if hide else r.survey.responses,
+                         "respondents": why if hide else r.survey.respondents,
                          "comments_kept": int(len(r.survey.comments))}
     if len(r.suggestions):
         out["possible_pain_points"] = [

@@ -13,9 +13,26 @@ previous users − users (floored at 0), ``drop_off_rate`` = drop_off ÷ previou
 ``conversion_to_next`` = users of the next step ÷ users here. Stages roll up the same way over
 every mapped touchpoint of the stage.
 
-Privacy: a row with fewer than ``min_users`` (k) users shows no numbers and is marked
-``suppressed``; the next row's conversion and drop-off, which would reveal the hidden count,
-are blanked too; a median over fewer than k users is blanked.
+Privacy (k = ``min_users``):
+
+* *Primary suppression*: a row with 1 to k−1 users shows no numbers and is marked
+  ``suppressed`` (note "fewer than k users"); an issue row with 1 to k−1 issue users hides its
+  issue counts; a median and ``users_to_next`` over 1 to k−1 users are blanked.
+* *Complementary suppression*, so that no hidden count can be worked out by subtraction: the
+  published totals and their parts are the all-segments row and its segment rows (users and
+  ``users_to_next`` per touchpoint and per stage; issue events, issue users and touchpoint
+  users per touchpoint × month), a touchpoint's users over the whole log and its monthly
+  ``touchpoint_users`` (equal when no user comes back in another month), a stage with a single
+  mapped touchpoint and that touchpoint, and (with a single stage) the summary's user total.
+  Wherever one of these relations has a hidden cell, the next-smallest published part is
+  hidden too until at least two cells are hidden and, when the total is shown, the hidden
+  parts together hold 0 or at least k; a final linear-algebra check hides more where
+  overlapping relations (segments × months) would still pin a hidden cell. These rows are
+  marked ``suppressed`` with the note "hidden so that a suppressed count cannot be worked out
+  by subtraction". See :mod:`journeytools.evidence.privacy`.
+* Derived columns never reveal a hidden count: a suppressed row's conversion and drop-off,
+  and the next row's, are blanked, as are the previous row's ``conversion_to_next`` and
+  ``users_to_next``.
 """
 
 from __future__ import annotations
@@ -27,6 +44,7 @@ import pandas as pd
 
 from .engine import Engine
 from .mapping import Mapping
+from .privacy import PRIMARY, Suppression
 
 OVERALL = ""
 FUNNEL_COLUMNS = ["touchpoint", "name", "stage", "segment", "step", "users", "conversion",
@@ -80,7 +98,7 @@ def build_plan(ws: Any, mapping: Mapping) -> Plan:
 class RawMetrics:
     """Counts before privacy rules (never written to disk as is)."""
 
-    stats: pd.DataFrame    # per event name: n, bad_ts, no_user, first, last
+    stats: pd.DataFrame    # per event name: n, bad_ts, no_user, first, last, users
     reach: pd.DataFrame    # level ('tp'|'stage'), key, seg, users
     nexts: pd.DataFrame    # level, u (position), seg, n_next, median_s
     issues: pd.DataFrame   # tp, seg, month, issue_events, issue_users, touchpoint_users
@@ -88,11 +106,22 @@ class RawMetrics:
 
 
 def event_stats(engine: Engine) -> pd.DataFrame:
-    """Rows, unreadable timestamps, rows without a user and time range per event name."""
+    """Rows, unreadable timestamps, rows without a user, time range and users per event name
+    (``users`` approximate: HyperLogLog; see ``exact_event_users``)."""
     return engine.query(
         "SELECT event, count(*) AS n, sum(CASE WHEN ts IS NULL THEN 1 ELSE 0 END) AS bad_ts, "
         "sum(CASE WHEN usr IS NULL THEN 1 ELSE 0 END) AS no_user, min(ts) AS first, "
-        "max(ts) AS last FROM events GROUP BY event")
+        "max(ts) AS last, approx_count_distinct(usr) AS users FROM events GROUP BY event")
+
+
+def exact_event_users(engine: Engine, events: list[str]) -> dict[str, int]:
+    """Distinct users per event name, exactly, for the names given (a second, filtered pass)."""
+    if not events:
+        return {}
+    engine.register("wanted", pd.DataFrame({"event": pd.Series(events, dtype=str)}))
+    frame = engine.query("SELECT e.event, count(DISTINCT e.usr) AS users FROM events e "
+                         "JOIN wanted w ON e.event = w.event GROUP BY e.event")
+    return {str(e): int(u) for e, u in zip(frame["event"], frame["users"])}
 
 
 def compute_raw(engine: Engine, plan: Plan, stats: pd.DataFrame | None = None) -> RawMetrics:
@@ -143,7 +172,7 @@ def _nexts(engine: Engine, plan: Plan) -> pd.DataFrame:
     grains.append(("wide0", False))
     pairs, late = [], []
     for table, split in grains:
-        for level, unit, i in units:
+        for level, _unit, i in units:
             if (level == "tp" and i + 1 >= n_tp) or (level == "stage" and i + 1 >= n_st):
                 continue
             a, b = f"{level}_{i}", f"{level}_{i + 1}"
@@ -190,17 +219,181 @@ def _issues(engine: Engine, plan: Plan) -> pd.DataFrame:
 
 
 # -- from raw counts to the published tables ----------------------------------------------
+PROTECT_NOTE = "hidden so that a suppressed count cannot be worked out by subtraction"
+_ISSUE_KINDS = ("tu", "iu", "ie")
+
+
+@dataclass(frozen=True)
+class Published:
+    """The three tables as written, and what the privacy rules hid."""
+
+    funnel: pd.DataFrame
+    stages: pd.DataFrame
+    issues: pd.DataFrame
+    users_hidden: bool       # the summary's user total (tied to a hidden stage count)
+    rows_suppressed: int     # rows with hidden numbers (marked suppressed)
+    rows_complementary: int  # ... of which none has fewer than k users itself
+
+
 def _segments(raw: RawMetrics) -> list[str]:
     segs = sorted(set(raw.reach["seg"]) - {OVERALL})
     return [OVERALL] + segs
 
 
+def _lookup(raw: RawMetrics, level: str) -> tuple[dict, dict]:
+    r = raw.reach[raw.reach["level"] == level]
+    reach = {(int(a), s): int(u) for a, s, u in zip(r["key"], r["seg"], r["users"])}
+    n = raw.nexts[raw.nexts["level"] == level]
+    nexts = {(int(u), s): (int(c), float(m)) for u, s, c, m in
+             zip(n["u"], n["seg"], n["n_next"], n["median_s"])}
+    return reach, nexts
+
+
+def publish(raw: RawMetrics, plan: Plan, k: int) -> Published:
+    """Funnel, stage and issue tables with small counts, and their complements, hidden.
+
+    Every published count is a cell of one :class:`~.privacy.Suppression` with the relations
+    a reader can use (see the module docstring, *Privacy*).
+    """
+    s = Suppression(k)
+    segs = _segments(raw)
+    tp_reach, tp_next = _lookup(raw, "tp")
+    st_reach, st_next = _lookup(raw, "stage")
+    tpi = dict(zip(plan.emap["tp"], plan.emap["tpi"]))
+    n_steps = sum(1 for t in plan.touchpoints if t[3] >= 0)
+    funnel_blocks: list[tuple[list[dict], list[dict]]] = []
+    stage_blocks: list[list[dict]] = []
+    for seg in segs:
+        chain, extra = [], []
+        for tp, name, stage, pos in plan.touchpoints:
+            row: dict[str, Any] = {"touchpoint": tp, "name": name, "stage": stage, "segment": seg,
+                                   "users": tp_reach.get((tpi[tp], seg), 0), "_key": ("tp", tp, seg)}
+            if pos >= 0:
+                row["step"] = pos + 1
+                if pos + 1 < n_steps:
+                    n, med = tp_next.get((pos, seg), (0, None))
+                    row.update(users_to_next=n, median_seconds_to_next=med, _next=("tp-next", tp, seg))
+                chain.append(row)
+            else:
+                extra.append(row)
+        funnel_blocks.append((chain, extra))
+        block = []
+        for i, (sid, name) in enumerate(plan.stages):
+            row = {"stage": sid, "name": name, "segment": seg, "step": i + 1,
+                   "users": st_reach.get((i, seg), 0), "_key": ("stage", sid, seg)}
+            if i + 1 < len(plan.stages):
+                n, med = st_next.get((i, seg), (0, None))
+                row.update(users_to_next=n, median_seconds_to_next=med, _next=("stage-next", sid, seg))
+            block.append(row)
+        stage_blocks.append(block)
+    chains = [c for c, _ in funnel_blocks] + stage_blocks
+    for row in [r for c, x in funnel_blocks for r in c + x] + [r for b in stage_blocks for r in b]:
+        s.cell(row["_key"], row["users"])
+        if "_next" in row:
+            s.cell(row["_next"], row["users_to_next"])
+    for chain in chains:  # hiding a step hides the count of users reaching it from the step before
+        for here, nxt in zip(chain, [*chain[1:], None]):
+            if "_next" in here:
+                s.follows(here["_key"], here["_next"])
+                if nxt is not None:
+                    s.follows(nxt["_key"], here["_next"])
+    issues = _issue_cells(raw, plan, s)
+    _relations(s, raw, plan, segs, issues)
+    hidden = s.solve()
+
+    funnel_rows: list[dict] = []
+    for chain, extra in funnel_blocks:
+        funnel_rows += _chain(_mark(chain, hidden), k) + _chain_alone(_mark(extra, hidden), k)
+    stage_rows: list[dict] = []
+    for block in stage_blocks:
+        stage_rows += _chain(_mark(block, hidden), k)
+    tables = (pd.DataFrame(funnel_rows, columns=FUNNEL_COLUMNS),
+              pd.DataFrame(stage_rows, columns=STAGE_COLUMNS),
+              pd.DataFrame(_issue_rows(issues, hidden, k), columns=ISSUE_COLUMNS))
+    suppressed = sum(int(t["suppressed"].astype(bool).sum()) for t in tables)
+    complementary = sum(int((t["suppressed"].astype(bool) & ~t["note"].astype(str).str.contains(
+        "fewer than", regex=False)).sum()) for t in tables)
+    return Published(*tables, ("users",) in hidden, suppressed, complementary)
+
+
+def _issue_cells(raw: RawMetrics, plan: Plan, s: Suppression) -> list[dict]:
+    """Issue rows in output order, each with its three cells registered."""
+    frame = raw.issues.copy()
+    if not len(frame):
+        return []
+    order = {t: i for i, t in enumerate(plan.issue_tps)}
+    frame["o"] = frame["tp"].map(order)
+    frame = frame.sort_values(["seg", "o", "month"], key=lambda c: c if c.name != "seg" else
+                              c.map(lambda v: (v != OVERALL, v)))
+    k = s.k
+    rows = []
+    for r in frame.itertuples():
+        row: dict[str, Any] = {"tp": str(r.tp), "seg": str(r.seg), "month": str(r.month),
+                               "ie": int(r.issue_events), "iu": int(r.issue_users),
+                               "tu": int(r.touchpoint_users)}
+        few_users = 0 < row["tu"] < k
+        few_issue = few_users or 0 < row["iu"] < k
+        for kind, primary in (("tu", few_users), ("iu", few_issue), ("ie", few_issue)):
+            s.cell((kind, row["tp"], row["seg"], row["month"]), row[kind], primary)
+        s.bundle(("iu", row["tp"], row["seg"], row["month"]), ("ie", row["tp"], row["seg"], row["month"]))
+        rows.append(row)
+    return rows
+
+
+def _relations(s: Suppression, raw: RawMetrics, plan: Plan, segs: list[str],
+               issues: list[dict]) -> None:
+    """The sums and identities a reader of the written files can use."""
+    parts = segs[1:]
+    if parts:  # all segments = the sum of the segments
+        for kind, ids in (("tp", [t[0] for t in plan.touchpoints]),
+                          ("stage", [st[0] for st in plan.stages])):
+            for ident in ids:
+                for key in (kind, f"{kind}-next"):
+                    s.relation((key, ident, OVERALL), [(key, ident, seg) for seg in parts])
+        issue_segs = sorted({r["seg"] for r in issues} - {OVERALL})
+        for r in issues:
+            if r["seg"] == OVERALL:
+                for kind in _ISSUE_KINDS:
+                    s.relation((kind, r["tp"], OVERALL, r["month"]),
+                               [(kind, r["tp"], seg, r["month"]) for seg in issue_segs])
+    months: dict[tuple[str, str], list[str]] = {}
+    for r in issues:
+        months.setdefault((r["tp"], r["seg"]), []).append(r["month"])
+    for (tp, seg), ms in months.items():  # users of a touchpoint = sum over months (no returners)
+        s.relation(("tp", tp, seg), [("tu", tp, seg, m) for m in ms])
+    by_stage: dict[str, list[tuple[str, int]]] = {}
+    for t_id, _, stage, t_pos in plan.touchpoints:
+        by_stage.setdefault(stage, []).append((t_id, t_pos))
+    sids = [sid for sid, _ in plan.stages]
+    for i, sid in enumerate(sids):  # a stage with one mapped touchpoint is that touchpoint
+        if len(by_stage.get(sid, [])) != 1:
+            continue
+        only, pos = by_stage[sid][0]
+        after = by_stage.get(sids[i + 1], []) if i + 1 < len(sids) else []
+        for seg in segs:
+            s.relation(("stage", sid, seg), [("tp", only, seg)])
+            if len(after) == 1 and pos >= 0 and after[0][1] == pos + 1:
+                s.relation(("stage-next", sid, seg), [("tp-next", only, seg)])
+    if len(sids) == 1:  # the summary's user total is the one stage's users
+        s.cell(("users",), raw.users)
+        s.relation(("users",), [("stage", sids[0], OVERALL)])
+
+
+def _mark(rows: list[dict], hidden: dict) -> list[dict]:
+    for row in rows:
+        row["_why"] = hidden.get(row.pop("_key"))
+        nxt = row.pop("_next", None)
+        row["_why_next"] = hidden.get(nxt) if nxt is not None else None
+    return rows
+
+
 def _chain(rows: list[dict], k: int) -> list[dict]:
     """Fill conversion, drop-off and next-step columns along one ordered block; suppress."""
+    for row in rows:
+        row["suppressed"] = row["_why"] is not None
     for i, row in enumerate(rows):
-        users = row["users"]
-        row["suppressed"] = 0 < users < k
-        notes = [f"fewer than {k} users"] if row["suppressed"] else []
+        users, why, why_next = row["users"], row.pop("_why"), row.pop("_why_next")
+        notes = [_note(why, k)] if why else []
         prev = rows[i - 1] if i else None
         nxt = rows[i + 1] if i + 1 < len(rows) else None
         if prev is not None:
@@ -212,11 +405,15 @@ def _chain(rows: list[dict], k: int) -> list[dict]:
                 notes.append("previous step suppressed")
         if nxt is not None:
             row["conversion_to_next"] = nxt["users"] / users if users else None
-        n = row.get("users_to_next")
-        if n is not None and 0 < n < k:
-            row["median_seconds_to_next"] = None
+        if why_next and not row["suppressed"]:
             row["users_to_next"] = None
-            notes.append(f"fewer than {k} users reached the next step")
+            if why_next == PRIMARY:  # a median over fewer than k users
+                row["median_seconds_to_next"] = None
+                notes.append(f"fewer than {k} users reached the next step")
+            elif nxt is not None and nxt["suppressed"]:
+                notes.append("users_to_next hidden: next step suppressed")
+            else:
+                notes.append("users_to_next " + PROTECT_NOTE)
         row["note"] = "; ".join(notes)
     for i, row in enumerate(rows):  # blank whatever would reveal a suppressed count
         hide_prev = i > 0 and rows[i - 1]["suppressed"]
@@ -230,80 +427,53 @@ def _chain(rows: list[dict], k: int) -> list[dict]:
     return rows
 
 
-def _lookup(raw: RawMetrics, level: str) -> tuple[dict, dict]:
-    r = raw.reach[raw.reach["level"] == level]
-    reach = {(int(a), s): int(u) for a, s, u in zip(r["key"], r["seg"], r["users"])}
-    n = raw.nexts[raw.nexts["level"] == level]
-    nexts = {(int(u), s): (int(c), float(m)) for u, s, c, m in
-             zip(n["u"], n["seg"], n["n_next"], n["median_s"])}
-    return reach, nexts
-
-
-def funnel_table(raw: RawMetrics, plan: Plan, k: int) -> pd.DataFrame:
-    """One row per touchpoint (× segment), funnel steps first in funnel order."""
-    reach, nexts = _lookup(raw, "tp")
-    tpi = dict(zip(plan.emap["tp"], plan.emap["tpi"]))
-    out: list[dict] = []
-    for seg in _segments(raw):
-        chain, extra = [], []
-        for tp, name, stage, pos in plan.touchpoints:
-            row = {"touchpoint": tp, "name": name, "stage": stage, "segment": seg,
-                   "users": reach.get((tpi[tp], seg), 0)}
-            if pos >= 0:
-                row["step"] = pos + 1
-                n, med = nexts.get((pos, seg), (0, None))
-                if pos + 1 < sum(1 for t in plan.touchpoints if t[3] >= 0):
-                    row.update(users_to_next=n, median_seconds_to_next=med)
-                chain.append(row)
-            else:
-                extra.append(row)
-        out += _chain(chain, k) + _chain_alone(extra, k)
-    return pd.DataFrame(out, columns=FUNNEL_COLUMNS)
+def _note(why: str | None, k: int) -> str:
+    return "" if why is None else f"fewer than {k} users" if why == PRIMARY else PROTECT_NOTE
 
 
 def _chain_alone(rows: list[dict], k: int) -> list[dict]:
     """Touchpoints outside the funnel: reach only."""
     for row in rows:
-        row["suppressed"] = 0 < row["users"] < k
-        row["note"] = "not in funnel" + (f"; fewer than {k} users" if row["suppressed"] else "")
-        if row["suppressed"]:
+        why = row.pop("_why")
+        row.pop("_why_next")
+        row["suppressed"] = why is not None
+        row["note"] = "; ".join(["not in funnel"] + ([_note(why, k)] if why else []))
+        if why:
             row["users"] = None
     return rows
 
 
+def _issue_rows(issues: list[dict], hidden: dict, k: int) -> list[dict]:
+    out = []
+    for r in issues:
+        why = {kind: hidden.get((kind, r["tp"], r["seg"], r["month"])) for kind in _ISSUE_KINDS}
+        hide_issue = bool(why["iu"] or why["ie"])
+        notes = []
+        if why["tu"] == PRIMARY:
+            notes.append(f"fewer than {k} users")
+        elif why["iu"] == PRIMARY:
+            notes.append(f"fewer than {k} users with issues")
+        if (why["tu"] and why["tu"] != PRIMARY) or (hide_issue and why["iu"] != PRIMARY):
+            notes.append(PROTECT_NOTE)
+        out.append({"touchpoint": r["tp"], "segment": r["seg"], "month": r["month"],
+                    "issue_events": None if hide_issue else r["ie"],
+                    "issue_users": None if hide_issue else r["iu"],
+                    "touchpoint_users": None if why["tu"] else r["tu"],
+                    "issue_rate": None if why["tu"] or hide_issue or not r["tu"] else r["iu"] / r["tu"],
+                    "suppressed": bool(why["tu"]) or hide_issue, "note": "; ".join(notes)})
+    return out
+
+
+def funnel_table(raw: RawMetrics, plan: Plan, k: int) -> pd.DataFrame:
+    """One row per touchpoint (× segment), funnel steps first in funnel order."""
+    return publish(raw, plan, k).funnel
+
+
 def stage_table(raw: RawMetrics, plan: Plan, k: int) -> pd.DataFrame:
     """One row per stage with mapped events (× segment), in journey order."""
-    reach, nexts = _lookup(raw, "stage")
-    out: list[dict] = []
-    for seg in _segments(raw):
-        chain = []
-        for i, (sid, name) in enumerate(plan.stages):
-            row = {"stage": sid, "name": name, "segment": seg, "step": i + 1,
-                   "users": reach.get((i, seg), 0)}
-            if i + 1 < len(plan.stages):
-                n, med = nexts.get((i, seg), (0, None))
-                row.update(users_to_next=n, median_seconds_to_next=med)
-            chain.append(row)
-        out += _chain(chain, k)
-    return pd.DataFrame(out, columns=STAGE_COLUMNS)
+    return publish(raw, plan, k).stages
 
 
 def issue_table(raw: RawMetrics, plan: Plan, k: int) -> pd.DataFrame:
-    """Error/abandon events per month per flagged touchpoint; months under k users hidden."""
-    rows = []
-    order = {t: i for i, t in enumerate(plan.issue_tps)}
-    frame = raw.issues.copy()
-    if len(frame):
-        frame["o"] = frame["tp"].map(order)
-        frame = frame.sort_values(["seg", "o", "month"], key=lambda s: s if s.name != "seg" else
-                                  s.map(lambda v: (v != OVERALL, v)))
-    for r in frame.itertuples():
-        tp_users, users = int(r.touchpoint_users), int(r.issue_users)
-        hidden = 0 < users < k or 0 < tp_users < k
-        rows.append({"touchpoint": r.tp, "segment": r.seg, "month": r.month,
-                     "issue_events": None if hidden else int(r.issue_events),
-                     "issue_users": None if hidden else users,
-                     "touchpoint_users": None if hidden else tp_users,
-                     "issue_rate": None if hidden or not tp_users else users / tp_users,
-                     "suppressed": hidden, "note": f"fewer than {k} users" if hidden else ""})
-    return pd.DataFrame(rows, columns=ISSUE_COLUMNS)
+    """Error/abandon events per month per flagged touchpoint; small counts hidden."""
+    return publish(raw, plan, k).issues

@@ -11,9 +11,10 @@ import difflib
 import gzip
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..errors import Problem, ValidationError, quote
 from .mapping import Mapping

@@ -12,8 +12,13 @@ Scales, mapped onto the map's 1–5 emotion scale (1 very negative, 3 neutral, 5
 
 Per stage it also reports ``csat_pct`` (share of CSAT answers 4 or 5, in %) and ``nps``
 (% promoters 9–10 minus % detractors 0–6), the usual KPI forms. Stages with fewer than
-``min_users`` respondents are suppressed. Verbatim comments are kept only when the mapping
-says ``privacy: {keep_comments: true}``, and never with the respondent id.
+``min_users`` (k) respondents are suppressed. The responses per stage add up to the total
+in ``summary.yml``, so when a stage is suppressed the next-smallest stage's ``responses`` is
+hidden as well (complementary suppression, :mod:`journeytools.evidence.privacy`) until at
+least two are hidden and they hold at least k responses together; its scores stay. With
+fewer than k respondents in all, the totals are not published either. Verbatim comments are
+kept only when the mapping says ``privacy: {keep_comments: true}``, and never with the
+respondent id.
 """
 
 from __future__ import annotations
@@ -25,9 +30,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..model.csvio import decode, parse
 from ..errors import Problem, ValidationError, quote
+from ..model.csvio import decode, parse
 from .mapping import Privacy, SurveySpec
+from .privacy import PRIMARY, Suppression
 from .readers import check_local
 
 RANGES = {"csat": (1.0, 5.0), "nps": (0.0, 10.0)}
@@ -53,6 +59,7 @@ class SurveyResult:
     comments: pd.DataFrame  # stage, touchpoint, kind, score, comment (empty unless kept)
     responses: int
     respondents: int
+    totals_hidden: bool = False  # the totals would reveal a suppressed stage's responses
 
 
 def read_survey(path: str | Path, ws: Any, spec: SurveySpec | None = None,
@@ -96,7 +103,8 @@ def read_survey(path: str | Path, ws: Any, spec: SurveySpec | None = None,
     stage_ids = set(ws.stage_ids)
     rows = []
     for cells, line in zip(raw.rows, raw.lines):
-        get = lambda n: cells[idx[n]].strip() if n in idx else ""  # noqa: E731
+        def get(n: str, cells: list[str] = cells) -> str:
+            return cells[idx[n]].strip() if n in idx else ""
         kind = (get("kind") or spec.scale).lower()
         if kind not in RANGES:
             problems.append(Problem(file, line, col["kind"], quote(kind),
@@ -124,7 +132,8 @@ def read_survey(path: str | Path, ws: Any, spec: SurveySpec | None = None,
             score = float("nan")
         if not low <= score <= high:
             problems.append(Problem(file, line, col["score"], quote(get("score")),
-                                    f"expected a {kind.upper()} score from {low:g} to {high:g}, got {quote(get('score'))}"))
+                                    f"expected a {kind.upper()} score from {low:g} to {high:g}, "
+                                    f"got {quote(get('score'))}"))
             continue
         rows.append({"respondent": get("respondent"), "stage": stage, "touchpoint": tp,
                      "kind": kind, "score": score, "five": to_five(score, kind),
@@ -133,9 +142,9 @@ def read_survey(path: str | Path, ws: Any, spec: SurveySpec | None = None,
         raise ValidationError(problems)
     answers = pd.DataFrame(rows, columns=["respondent", "stage", "touchpoint", "kind", "score",
                                           "five", "comment"])
-    return SurveyResult(file, _per_stage(answers, ws, privacy.min_users),
-                        _comments(answers, privacy), len(answers),
-                        answers["respondent"].nunique())
+    stages, totals_hidden = _per_stage(answers, ws, privacy.min_users)
+    return SurveyResult(file, stages, _comments(answers, privacy), len(answers),
+                        answers["respondent"].nunique(), totals_hidden)
 
 
 def _missing_column(file: str, name: str, header: list[str]) -> Problem:
@@ -145,24 +154,33 @@ def _missing_column(file: str, name: str, header: list[str]) -> Problem:
                    f"{', '.join(header)}")
 
 
-def _per_stage(answers: pd.DataFrame, ws: Any, k: int) -> pd.DataFrame:
+def _per_stage(answers: pd.DataFrame, ws: Any, k: int) -> tuple[pd.DataFrame, bool]:
+    """Per-stage scores, and whether the survey totals must stay unpublished."""
+    s = Suppression(k)
+    s.cell("all", len(answers), primary=answers["respondent"].nunique() < k)
+    for stage in ws.stages:
+        a = answers[answers["stage"] == stage.id]
+        if len(a):
+            s.cell(stage.id, len(a), primary=a["respondent"].nunique() < k)
+    s.relation("all", [stage.id for stage in ws.stages])
+    why = s.solve()
     out = []
     for stage in ws.stages:
         a = answers[answers["stage"] == stage.id]
         if not len(a):
             continue
-        n = a["respondent"].nunique()
         csat = a[a["kind"] == "csat"]["score"]
         nps = a[a["kind"] == "nps"]["score"]
-        hidden = n < k
+        hidden = why.get(stage.id) == PRIMARY
         out.append({
-            "stage": stage.id, "name": stage.name, "responses": None if hidden else len(a),
+            "stage": stage.id, "name": stage.name,
+            "responses": None if stage.id in why else len(a),
             "measured_satisfaction": None if hidden else round(float(a["five"].mean()), 2),
             "csat_pct": None if hidden or not len(csat) else round(100 * float((csat >= 4).mean()), 1),
             "nps": None if hidden or not len(nps) else
             round(100 * (float((nps >= 9).mean()) - float((nps <= 6).mean())), 1),
             "suppressed": hidden})
-    return pd.DataFrame(out, columns=STAGE_COLUMNS)
+    return pd.DataFrame(out, columns=STAGE_COLUMNS), "all" in why
 
 
 def _comments(answers: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:

@@ -8,9 +8,9 @@ most of those users never buy. Some users return days later (out-of-order first 
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-START = datetime(2026, 9, 1, tzinfo=timezone.utc)
+START = datetime(2026, 9, 1, tzinfo=UTC)
 STEPS = [("page_view", 1.0), ("view_item", 0.75), ("add_to_cart", 0.35),
          ("begin_checkout", 0.70), ("purchase", 0.80)]
 
