@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -38,12 +37,12 @@ def register(app: typer.Typer) -> None:
                                                  help="Persona id (repeat for several; default: all)."),
                fmt: str = typer.Option("html", "--format", "-f", callback=choice("format", _formats, many=True),
                                        help="html, pdf or html,pdf."),
-               jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+               jobs: int | None = typer.Option(None, "--jobs", "-j", min=1,
                                                   help="Parallel kernels (default: CPU count)."),
                pdf_engine: str = typer.Option("weasyprint", "--pdf-engine",
                                               callback=choice("PDF engine", _engines),
                                               help="weasyprint (default) or chromium."),
-               notebook: Optional[Path] = typer.Option(None, "--notebook",
+               notebook: Path | None = typer.Option(None, "--notebook",
                                                        help="A custom report notebook (parameters: "
                                                             "workshop, persona, today)."),
                today: str = typer.Option("", "--today", help="Date shown in the reports (ISO; default today)."),
@@ -53,7 +52,7 @@ def register(app: typer.Typer) -> None:
                                                 "fresh: plain papermill start-up.")
                ) -> None:
         """Per-persona client reports (HTML/PDF) via papermill, plus an index."""
-        from ..report.build import ReportOptions, build_reports
+        from ..report.build import ReportOptions, ReportStopped, build_reports
 
         def go() -> int:
             # Personas (by id, any case) and the output folder are checked by build_reports
@@ -61,7 +60,15 @@ def register(app: typer.Typer) -> None:
             opts = ReportOptions(formats=tuple(fmt.split(",")), jobs=jobs, pdf_engine=pdf_engine,
                                  personas=tuple(persona), notebook=notebook, today=today,
                                  kernels=kernels)
-            result = build_reports(folder, output, opts, progress=progress_printer())
+            # Ctrl-C, SIGTERM and SIGHUP stop every kernel and worker before we get here.
+            try:
+                result = build_reports(folder, output, opts, progress=progress_printer())
+            except ReportStopped as exc:
+                err.print(f"stopped by {exc.name}: kernels and workers stopped; the reports are incomplete")
+                return 128 + exc.signum
+            except KeyboardInterrupt:
+                err.print("interrupted: kernels and workers stopped; the reports are incomplete")
+                return 130
             for failure in result.failures:
                 err.print(f"[red]failed:[/red] {esc(failure)}")
             out.print(f"reports: {result.index}")

@@ -4,20 +4,29 @@ of SPEC §5 (index.html, <persona>.html, <persona>.pdf, notebooks/<persona>.ipyn
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+import signal
 import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Any
 
 from ..errors import JourneyToolsError, NotFound, persona_choices, pick
+from ..model.workshop import Workshop
 from ..store.folder import load
 from ..store.resources import report_notebook
-from ..model.workshop import Workshop
 from . import index as index_page
-from .kernels import KERNEL_MODES, KernelPool, shutdown
+from .kernels import KERNEL_MODES, KernelError, KernelPool, kill_kernel, new_kernel_manager, shutdown
 from .render import PDF_ENGINES, HtmlRenderer, branding, write_pdf
+
+if TYPE_CHECKING:
+    from jupyter_client.manager import KernelManager
 
 FORMATS = ("html", "pdf")
 Progress = Callable[[str, int, int], None]
@@ -60,6 +69,61 @@ class BuildResult:
 
 class ReportError(JourneyToolsError):
     """Reports cannot be built (bad options, unwritable output); raised before any work."""
+
+
+class ReportStopped(SystemExit):
+    """The run was stopped by SIGTERM or SIGHUP; raised once every kernel and worker it
+    started has been stopped. A ``SystemExit`` with code 128 + the signal number, so a program
+    that does not catch it exits as one killed by the signal would (SIGINT raises
+    ``KeyboardInterrupt``, as usual)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(128 + signum)
+        self.signum = signum
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.signum).name
+
+
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+STOP_WAIT = 5.0  # seconds a stopped run waits for its threads to let go of their kernels
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """While reports are built: SIGTERM and SIGHUP raise ``ReportStopped``, SIGINT
+    ``KeyboardInterrupt``, so that ``finally`` stops every process started. Only the first
+    signal raises (a second Ctrl-C does not interrupt the clean-up, which takes a second or
+    two). Signals whose handler is not the default (an application's own, or SIGHUP ignored
+    under nohup) are left alone; off the main thread nothing changes (Python allows handlers
+    only there)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    fired: list[int] = []
+
+    def handler(signum: int, frame: Any) -> None:
+        if fired:
+            return
+        fired.append(signum)
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise ReportStopped(signum)
+
+    previous: dict[int, Any] = {}
+    for name in STOP_SIGNALS:
+        sig = getattr(signal, name, None)
+        if sig is None:
+            continue
+        default = signal.default_int_handler if sig == signal.SIGINT else signal.SIG_DFL
+        if signal.getsignal(sig) is default:
+            previous[sig] = signal.signal(sig, handler)
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def _normalise(ws: Workshop, opts: ReportOptions) -> tuple[ReportOptions, list[str]]:
@@ -154,36 +218,56 @@ def build_reports(folder: str | os.PathLike, out: str | os.PathLike,
     done = {"n": 0}
     results: dict[str, PersonaResult] = {}
 
-    def tick(label: str) -> None:
-        done["n"] += 1
-        if progress:
-            progress(label, done["n"], len(personas))
+    stopping = threading.Event()  # set once the run is being stopped: no new work, no progress
+    lock = threading.Lock()
+    active: set[KernelManager] = set()  # kernels running a persona's notebook now
+    running = {"n": 0}  # persona threads in progress
 
-    pool = KernelPool(jobs, len(personas), opts.kernel_name, str(notebook.parent), mode=opts.kernels) \
-        if opts.kernels != "fresh" else None
+    def tick(label: str) -> None:
+        with lock:
+            done["n"] += 1
+            n = done["n"]
+        if progress and not stopping.is_set():
+            progress(label, n, len(personas))
 
     def one(pid: str) -> PersonaResult:
+        with lock:
+            running["n"] += 1
+        try:
+            return persona(pid)
+        finally:
+            with lock:
+                running["n"] -= 1
+
+    def persona(pid: str) -> PersonaResult:
         name = ws.persona_name(pid)
         nb_out = out / "notebooks" / f"{pid}.ipynb"
         res = PersonaResult(pid, name, False, notebook=nb_out)
         km = None
         try:
-            km = pool.get() if pool else None  # a kernel that fails to start fails this persona
+            # A kernel that fails to start fails this persona. ``fresh``: papermill starts it,
+            # but it is ours to track so a stopped run can kill it.
+            km = pool.get() if pool else new_kernel_manager(opts.kernel_name)
+            with lock:
+                if stopping.is_set():
+                    raise KernelError("the report was stopped")
+                active.add(km)
             nb = pm.execute_notebook(
                 str(notebook), str(nb_out),
                 parameters={"workshop": workshop_abs, "persona": pid, "today": today},
                 kernel_name=opts.kernel_name, progress_bar=False, log_output=False,
                 # No papermill ``cwd``: it chdirs the whole process, which races between threads;
                 # warm kernels are started in the notebook's folder instead.
-                request_save_on_cell_execute=False,
-                **({"km": km} if km is not None else {}))
+                request_save_on_cell_execute=False, km=km)
         except Exception as exc:  # papermill keeps the partial notebook in nb_out
             res.error = _failure(exc)
             tick(f"{pid} failed")
             return res
         finally:
             if km is not None:
-                shutdown(km)
+                with lock:
+                    active.discard(km)
+                _shutdown(km)
         try:
             assert renderer is not None
             html = renderer.render(nb, f"{name} — {ws.title}", brand)
@@ -202,26 +286,99 @@ def build_reports(folder: str | os.PathLike, out: str | os.PathLike,
         tick(pid if res.ok else f"{pid} failed")
         return res
 
-    # WeasyPrint is pure Python: in threads it would hold the GIL the papermill drivers need,
-    # so PDFs are printed in worker processes (spawned, as this process has threads).
-    pdf_pool = None
-    if "pdf" in opts.formats and len(personas) > 1:
-        import multiprocessing
+    def stop_everything() -> None:
+        """Kill every kernel and worker this run started, now; wait (briefly) for the persona
+        threads to notice, so nothing they start afterwards survives either."""
+        stopping.set()
+        logging.getLogger("papermill").addFilter(_mute)  # "Kernel died …" from each thread
+        if pdf_pool is not None:
+            _kill_workers(pdf_pool)
+        if ex is not None:
+            ex.shutdown(wait=False, cancel_futures=True)
+        if pool is not None:
+            pool.close(kill=True)
+        deadline = time.monotonic() + STOP_WAIT
+        while True:
+            with lock:
+                kms, busy = list(active), running["n"]
+            for km in kms:
+                kill_kernel(km)
+            if not busy or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
 
-        pdf_pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
-    try:
-        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="jt-report") as ex:
+    pool: KernelPool | None = None
+    pdf_pool: ProcessPoolExecutor | None = None
+    ex: ThreadPoolExecutor | None = None
+    finished = False
+    with _stop_on_signals():
+        try:
+            if opts.kernels != "fresh":
+                pool = KernelPool(jobs, len(personas), opts.kernel_name, str(notebook.parent),
+                                  mode=opts.kernels)
+            # WeasyPrint is pure Python: in threads it would hold the GIL the papermill drivers
+            # need, so PDFs are printed in worker processes (spawned, as this process has
+            # threads), which stop themselves if this process dies.
+            if "pdf" in opts.formats and len(personas) > 1:
+                import multiprocessing
+
+                from .zygote import watch_parent
+
+                pdf_pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                               initializer=watch_parent, initargs=(os.getpid(),))
+            ex = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="jt-report")
             for res in ex.map(one, personas):
                 results[res.id] = res
-    finally:
-        if pool:
-            pool.close()
-        if pdf_pool is not None:
-            pdf_pool.shutdown()
+            finished = True
+        finally:
+            try:
+                if not finished or ex is None:  # an error, Ctrl-C or a stop signal: kill, don't wait
+                    stop_everything()
+                else:
+                    ex.shutdown()
+                    if pool is not None:
+                        pool.close()
+                    if pdf_pool is not None:
+                        pdf_pool.shutdown()
+            except BaseException:  # e.g. a stop signal during the normal shutdown
+                stop_everything()
+                raise
+            finally:
+                logging.getLogger("papermill").removeFilter(_mute)
     ordered = [results[p] for p in personas]
     index = out / "index.html"
     _write(index, index_page.render(ws, ordered, out, brand, today))
     return BuildResult(index, ordered)
+
+
+def _mute(record: logging.LogRecord) -> bool:
+    return False
+
+
+def _shutdown(km: KernelManager) -> None:
+    try:
+        if km.has_kernel:
+            shutdown(km)
+        else:  # never started (a ``fresh`` kernel papermill did not get to start)
+            km.cleanup_resources()
+    except Exception:
+        pass
+
+
+def _kill_workers(pdf_pool: ProcessPoolExecutor) -> None:
+    """Kill the PDF worker processes now and reap them."""
+    procs = list((getattr(pdf_pool, "_processes", None) or {}).values())
+    for proc in procs:
+        try:
+            proc.kill()
+        except Exception:
+            pass
+    pdf_pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        try:
+            proc.join(1)
+        except Exception:
+            pass
 
 
 def _write(path: Path, text: str) -> None:

@@ -9,23 +9,39 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from jupyter_client.manager import KernelManager
 
 
 class Zygote:
-    """The warm parent process; ``fork(conn, cwd)`` returns the new kernel's pid."""
+    """The warm parent process; ``fork(conn, cwd)`` returns the new kernel's pid.
+
+    The zygote and every kernel it forks stop when ``close()`` is called, when this process
+    dies (however it dies) and on SIGTERM to the zygote (see ``journeytools.report.zygote``).
+    """
 
     def __init__(self, timeout: float = 60) -> None:
+        from .zygote import PARENT_ENV
+
         env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MPLBACKEND="Agg")
+        env[PARENT_ENV] = str(os.getpid())
         self._proc = subprocess.Popen([sys.executable, "-m", "journeytools.report.zygote"],
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                       stderr=subprocess.DEVNULL, text=True, env=env)
         self._lock = threading.Lock()
-        ready = self._read(timeout)
-        if not ready.get("ready"):
-            raise RuntimeError("the kernel zygote did not start")
+        try:
+            ready = self._read(timeout)
+            if not ready.get("ready"):
+                raise RuntimeError("the kernel zygote did not start")
+        except BaseException:  # also Ctrl-C or a stop signal while it starts
+            self.close(kill=True)
+            raise
+
+    @property
+    def pid(self) -> int:
+        return self._proc.pid
 
     def _read(self, timeout: float) -> dict[str, Any]:
         stdout = self._proc.stdout
@@ -51,14 +67,24 @@ class Zygote:
             self._proc.stdin.flush()
             return int(self._read(30)["pid"])
 
-    def close(self) -> None:
+    def close(self, kill: bool = False) -> None:
+        """Stop the zygote and with it every kernel it forked that still runs.
+
+        ``kill``: don't let it finish what it is doing (a report is being stopped); SIGTERM,
+        then SIGKILL if it has not gone within a second.
+        """
         if self._proc.poll() is None:
             try:
-                assert self._proc.stdin is not None
-                self._proc.stdin.close()
-                self._proc.wait(timeout=5)
-            except Exception:
+                if kill:
+                    self._proc.terminate()
+                    self._proc.wait(timeout=1)
+                else:
+                    assert self._proc.stdin is not None
+                    self._proc.stdin.close()
+                    self._proc.wait(timeout=5)
+            except BaseException:
                 self._proc.kill()
+                self._proc.wait()
 
 
 class _ForkedProcess:
@@ -119,10 +145,14 @@ class ForkedKernelManager(KernelManager):
 
 
 def start_forked_kernel(zygote: Zygote, cwd: str, kernel_name: str = "python3",
-                        timeout: float = 60) -> KernelManager:
-    """A running kernel forked from ``zygote``; the caller shuts it down."""
+                        timeout: float = 60,
+                        track: Callable[[KernelManager], None] | None = None) -> KernelManager:
+    """A running kernel forked from ``zygote``; the caller shuts it down. ``track`` is called
+    with the kernel manager before the kernel starts (to stop it from another thread)."""
     km = ForkedKernelManager(zygote, cwd, kernel_name=kernel_name,
                              client_class="jupyter_client.asynchronous.AsyncKernelClient")
+    if track is not None:
+        track(km)
     km.start_kernel()
     from .kernels import wait_ready
 
