@@ -7,7 +7,7 @@ Wire it in with ``register(app)``; the command makes one call into
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 
@@ -54,28 +54,33 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def evidence(
         folder: Path = typer.Argument(..., help="Workshop folder."),
-        events: Optional[Path] = typer.Option(None, "--events", help="Event log: CSV, CSV.gz or Parquet "
+        events: Path | None = typer.Option(None, "--events", help="Event log: CSV, CSV.gz or Parquet "
                                               "(default: 'events:' in the mapping)."),
-        mapping: Optional[Path] = typer.Option(None, "--mapping", help="Mapping YAML "
+        mapping: Path | None = typer.Option(None, "--mapping", help="Mapping YAML "
                                                "(default: DIR/evidence/mapping.yml)."),
-        segment: Optional[str] = typer.Option(None, "--segment", help="Column to split by, e.g. platform."),
-        min_users: Optional[int] = typer.Option(None, "--min-users", min=1,
+        segment: str | None = typer.Option(None, "--segment", help="Column to split by, e.g. platform."),
+        min_users: int | None = typer.Option(None, "--min-users", min=1,
                                                 help="Suppress rows with fewer users (default 5)."),
-        survey: Optional[Path] = typer.Option(None, "--survey", help="CSAT/NPS survey CSV."),
+        survey: Path | None = typer.Option(None, "--survey", help="CSAT/NPS survey CSV."),
     ) -> None:
         """Funnel and drop-off per stage/touchpoint from an event log, written to DIR/evidence/."""
-        from .common import esc, out, run
         from ..evidence import update_evidence
+        from .common import esc, out, run
 
         def go() -> int:
             result = update_evidence(folder, events, mapping, segment=segment,
                                      min_users=min_users, survey=survey)
             out.print(funnel_table(result))
             s = result.summary
+            privacy = s["privacy"]
+            protecting = privacy.get("rows_suppressed_to_protect_others", 0)
             out.print(f"{s['rows_read']:,} rows read, {s['rows_mapped']:,} mapped; "
-                      f"unmapped events: {len(s['unmapped_events'])}; "
-                      f"{s['privacy']['rows_suppressed']} rows suppressed (fewer than "
-                      f"{s['privacy']['min_users']} users).")
+                      f"unmapped event names listed: {len(s['unmapped_events'])}"
+                      + (f" ({esc(str(s['unmapped_events_not_listed']))})" if s.get("unmapped_events_not_listed")
+                         else "") + "; "
+                      f"{privacy['rows_suppressed']} rows suppressed (fewer than {privacy['min_users']} users"
+                      + (f", or hidden so that {protecting} of them cannot be worked out by subtraction"
+                         if protecting else "") + ").")
             for p in s.get("possible_pain_points", []):
                 out.print(f"possible pain point at {esc(p['touchpoint'])}: {esc(p['evidence'])}")
             out.print(f"wrote {result.out_dir}/funnel.csv, stages.csv, issues.csv, summary.yml")

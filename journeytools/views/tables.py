@@ -131,6 +131,34 @@ def locate(path: str | os.PathLike, notebook_dir: str | os.PathLike | None = Non
     return candidate if candidate.exists() else p
 
 
+NO_EVIDENCE_HELP = (
+    "{name} has no evidence yet: there is no {mapping}. To add it, put an event log export (CSV, "
+    "CSV.gz or Parquet with a user, an event and a timestamp column) in the workshop's evidence/ "
+    "folder and write evidence/mapping.yml naming its columns and which events mean which "
+    "touchpoint (see workshops/luggage-store/evidence/mapping.yml, or the README's 'Evidence from "
+    "event logs'). Then run this notebook again, or: journeytools evidence {folder}.")
+
+
+def evidence(workshop: str | os.PathLike, events: str = "", mapping: str = "",
+             segment: str = "") -> Any:
+    """The evidence notebook's computation for any workshop (``EvidenceResult``), or ``None``
+    after showing how to add evidence when the workshop has no mapping yet.
+
+    Blank ``events``/``mapping`` mean the workshop's own ``evidence/mapping.yml`` and the log it
+    names, so the notebook follows its ``workshop`` parameter.
+    """
+    from IPython.display import display
+
+    from ..evidence import compute_evidence
+
+    folder = locate(workshop)
+    chosen = locate(mapping) if mapping else folder / "evidence" / "mapping.yml"
+    if not Path(chosen).is_file():
+        display(note(NO_EVIDENCE_HELP.format(name=folder.name, mapping=chosen, folder=folder), "warning"))
+        return None
+    return compute_evidence(folder, locate(events) if events else None, chosen, segment=segment or None)
+
+
 def own_workshop(path: str | os.PathLike = "", template: str = "retail-ecommerce",
                  interactive: bool = True) -> Path:
     """The learner's own workshop folder, created from a starter template when absent.

@@ -16,6 +16,8 @@ import pytest
 import journeytools as jt
 from journeytools import scoring
 
+from conftest import TEMPLATES
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 GUIDED = ["00_start_here", "01_scope_and_personas", "02_touchpoints_and_journey",
@@ -199,3 +201,24 @@ def test_runs_with_default_parameters(name: str, tmp_path: Path) -> None:
     assert "Online luggage store" in "\n".join(texts(nb))
     assert snapshot(example) == before
     assert not (ROOT / "workshops" / "my-first-map").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_every_notebook_runs_on_every_starter_with_only_workshop_set(template: str, tmp_path: Path) -> None:
+    """Each guided notebook (evidence included) follows its `workshop` parameter: nothing points
+    at the worked example, and a workshop without evidence gets a note, not a traceback."""
+    from journeytools.store.starters import new_workshop
+
+    folder = new_workshop(tmp_path / template, template)
+    before = snapshot(folder)
+    for name in [*GUIDED, "06_evidence"]:
+        nb = run(name, tmp_path, workshop=str(folder))
+        errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+        assert not errors, (name, [f"{e.ename}: {e.evalue}" for e in errors])
+        text = "\n".join(texts(nb))
+        assert "Traceback" not in text, name
+        assert "Online luggage store" not in text, (name, "the worked example leaked into a run on a starter")
+        if name == "06_evidence":
+            assert "has no evidence yet" in text and "mapping.yml" in text
+    assert snapshot(folder) == before
