@@ -33,7 +33,7 @@ def best_of(fn, repeat: int = 5) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", default="load,score")
+    ap.add_argument("--only", default="load,score,table")
     args = ap.parse_args()
     which = set(args.only.split(","))
     data = ROOT / "data" / "big-workshop"
@@ -49,6 +49,22 @@ def main() -> None:
         ours = best_of(lambda: scoring.score(ws))
         naive = best_of(lambda: naive_score(data), 1)
         rows.append(("score (pain ranking, stage pain, RICE/ICE, quadrants, gaps)", ours, naive))
+    if "table" in which:
+        import io
+
+        from rich.console import Console
+
+        from journeytools.views.score import print_tables
+
+        ws = jt.load(data)
+        scores = scoring.score(ws)
+
+        def table(top: int | None) -> None:
+            print_tables(Console(file=io.StringIO(), width=140), ws, scores, top)
+
+        ours = best_of(lambda: table(None), 3)  # the default: top 50 rows and a count of the rest
+        naive = best_of(lambda: table(len(ws.pain_points)), 1)  # every row, as before
+        rows.append(("score --format table (20k pain points: top rows + count vs every row)", ours, naive))
     print(f"machine: {platform.machine()}, Python {platform.python_version()}, pandas {__import__('pandas').__version__}")
     print("| benchmark | journeytools (s, best) | naive baseline (s, best) | speed-up |")
     print("|---|---:|---:|---:|")
