@@ -9,7 +9,12 @@ back the same files and an edited one changes only what was edited.
 Text cells that a spreadsheet could run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
 tab or carriage return) get a leading ``'`` (OWASP CSV/formula injection); so does text that
 really starts with ``'``, and import removes exactly one, so every text comes back as typed.
-Characters XML cannot hold are written the way Excel writes them (``_x000B_``).
+Characters XML cannot hold are written the way Excel writes them (``_x000B_``), and a literal
+``_x0041_`` typed in a cell as ``_x005F_x0041_``; import decodes these escapes exactly once,
+reading the workbook's shared strings as written (openpyxl's own reader would already strip
+``x005F_``, so ``_x0041_`` saved by Excel or LibreOffice would come back as ``A``). YAML in
+cells is read as ``workshop.yml`` is (:func:`journeytools.model.meta.parse_yaml`: no
+anchors, bounded nesting).
 
 Import feeds the rows of every sheet to the folder's own parser
 (:func:`journeytools.store.folder.parse_tables`: same typing, checks and cross-checks) and
@@ -43,8 +48,9 @@ import yaml
 from ..errors import Problem, UsageError, ValidationError, quote
 from ..fsutil import write_atomic
 from ..model import csvio
-from ..model.meta import load_meta
+from ..model.meta import load_meta, safe_yaml
 from ..model.schema import (
+    FORMULA_START,
     IMPACT_VALUES,
     OPPORTUNITY_KINDS,
     SOURCES,
@@ -91,7 +97,6 @@ PERCENT_COLUMNS = {("opportunities", "confidence")}
 
 # --- cell text: formula injection and XML-illegal characters -----------------------------
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _XML_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
 _XML_UNESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
@@ -255,9 +260,16 @@ def _lookup(meta: dict[str, Any], key: str) -> Any:
     return node
 
 
+class _NoAliases(yaml.SafeDumper):
+    """Dumps a value used twice in full: YAML cells are read back without aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def _yaml_text(value: Any) -> str:
-    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10 ** 6,
-                          sort_keys=False).strip().removesuffix("...").strip()
+    return yaml.dump(value, Dumper=_NoAliases, default_flow_style=True, allow_unicode=True,
+                     width=10 ** 6, sort_keys=False).strip().removesuffix("...").strip()
 
 
 def _show(kind: str, value: Any) -> Any:
@@ -460,15 +472,48 @@ class CellProblem(Problem):
         return f"{where}: {self.message}"
 
 
+def _raw_strings(xml_source: Any) -> list[str]:
+    """The shared strings of a workbook as written, ``_xHHHH_`` escapes left for
+    :func:`restore` to decode once. (openpyxl's reader deletes every ``x005F_``, turning the
+    escaped ``_x005F_x0041_`` into ``_x0041_``, which :func:`restore` would decode again.)"""
+    from openpyxl.cell.text import Text
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    tag = f"{{{SHEET_MAIN_NS}}}si"
+    strings = []
+    for _, node in iterparse(xml_source):
+        if node.tag == tag:
+            strings.append(Text.from_tree(node).content)
+            node.clear()
+    return strings
+
+
+def _load_workbook(path: Path, data_only: bool) -> Any:
+    """``openpyxl.load_workbook`` reading shared strings with :func:`_raw_strings`."""
+    from openpyxl.reader.excel import ExcelReader
+
+    class Reader(ExcelReader):
+        def read_strings(self) -> None:
+            from openpyxl.xml.constants import SHARED_STRINGS
+
+            part = self.package.find(SHARED_STRINGS)
+            if part is not None:
+                with self.archive.open(part.PartName[1:]) as src:
+                    self.shared_strings = _raw_strings(src)
+
+    reader = Reader(path, read_only=False, data_only=data_only)
+    reader.read()
+    return reader.wb
+
+
 class _Reader:
     """Cell values of a workbook, with formulas replaced by the values Excel computed."""
 
     def __init__(self, path: Path) -> None:
-        from openpyxl import load_workbook
-
         self.path = path
         try:
-            self.wb = load_workbook(path, data_only=False)
+            self.wb = _load_workbook(path, data_only=False)
         except Exception as exc:  # zipfile.BadZipFile, InvalidFileException, KeyError …
             raise UsageError(f"{path}: cannot read it as an Excel workbook (.xlsx): {exc}") from exc
         self._values: Any = None
@@ -486,9 +531,7 @@ class _Reader:
         if c.data_type == "f" or not isinstance(value, (str, int, float, bool, dt.date, dt.time,
                                                         dt.timedelta, type(None))):
             if self._values is None:
-                from openpyxl import load_workbook
-
-                self._values = load_workbook(self.path, data_only=True)
+                self._values = _load_workbook(self.path, data_only=True)
             value = self._values[sheet.title].cell(row, col).value
             if value is None:
                 self.problems.append(CellProblem(
@@ -636,8 +679,19 @@ def _parse_field(kind: str, text: str) -> Any:
     if kind == "list":
         return [p.strip() for p in text.split(";") if p.strip()]
     if kind == "yaml":
-        return yaml.safe_load(text)
+        return _cell_yaml(text)
     return text
+
+
+class _BadYaml(ValueError):
+    """A cell's YAML that cannot be read; the message says why."""
+
+
+def _cell_yaml(text: str) -> Any:
+    data, problems = safe_yaml(text, "cell")
+    if problems:
+        raise _BadYaml(problems[0].message)
+    return data
 
 
 def _set(meta: dict[str, Any], key: str, value: Any) -> None:
@@ -689,7 +743,7 @@ def _read_meta(book: _Reader, base: dict[str, Any]
             continue
         try:
             new = _parse_field(kind, value)
-        except yaml.YAMLError as exc:
+        except _BadYaml as exc:
             problems.append(CellProblem(sheet.title, i, a, quote(value),
                                         f"{a} must be a YAML value: {exc}", cell=f"B{i}"))
             continue
@@ -720,8 +774,8 @@ def _read_meta(book: _Reader, base: dict[str, Any]
                     item["goal"] = row[2]
                 if row[3].strip():
                     try:
-                        more = yaml.safe_load(row[3])
-                    except yaml.YAMLError as exc:
+                        more = _cell_yaml(row[3])
+                    except _BadYaml as exc:
                         more = None
                         problems.append(CellProblem(sheet.title, i, "stages", quote(row[3]),
                                                     f"more must be YAML like {{key: value}}: {exc}",

@@ -1,16 +1,22 @@
-"""Checks across tables: references resolve, budgets hold, and warnings worth a look."""
+"""Checks across tables: references resolve, budgets hold, the files that ``workshop.yml``
+names are safe to read (:func:`check_files`), and warnings worth a look."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import Problem, quote
 from ..vocab import ELLIPSIS, SLUG
-from .meta import stages_of
-from .schema import WORKSHOP_FILE
+from .meta import MAX_YAML_BYTES, parse_yaml, stages_of
+from .paths import UnsafePath, read_contained, read_image, shape_problem, workshop_reference
+from .schema import TABLES, WORKSHOP_FILE, formula_lead, formula_message
 from .workshop import Workshop
 
 Lines = Mapping[str, Sequence[int]]
@@ -131,10 +137,89 @@ def warnings_for(ws: Workshop, lines: Lines, today: dt.date | None = None) -> li
                                    f"{voter} spent {total} dots; the budget is {ws.dots_per_voter}",
                                    "warning"))
     logo = ws.branding.get("logo")
-    if logo and ws.path is not None and not (ws.path / str(logo)).is_file():
-        out.append(Problem(WORKSHOP_FILE, None, "branding.logo", quote(logo),
+    if logo and ws.path is not None and not shape_problem(logo, "logo") \
+            and not os.path.lexists(Path(ws.path) / str(logo)):
+        out.append(Problem(WORKSHOP_FILE, _meta_lines(ws.meta_text()).get(("branding", "logo")),
+                           "branding.logo", quote(logo),
                            f"logo file {quote(logo)} not found next to workshop.yml", "warning"))
+    out += formula_warnings(ws, lines)
     return out
+
+
+def formula_warnings(ws: Workshop, lines: Lines) -> list[Problem]:
+    """A warning for every text cell a spreadsheet would run as a formula (``=…``, ``+…``,
+    ``@…``; ``-…`` unless it is a number), naming file, line and column. Columns of numbers,
+    ids, references and choices are checked by their own rules instead."""
+    out: list[Problem] = []
+    for name, spec in TABLES.items():
+        frame = ws.tables[name]
+        if not len(frame):
+            continue
+        rows = _lines(lines, name, len(frame))
+        for column in frame.columns:
+            col = spec.by_name.get(str(column))
+            if col is not None and col.kind != "text":
+                continue
+            series = frame[column]
+            if series.dtype != object and not pd.api.types.is_string_dtype(series.dtype):
+                continue
+            first = series.map(lambda v: v[:1] if isinstance(v, str) else "")
+            candidates = np.flatnonzero(first.isin(("=", "+", "-", "@", "\t", "\r")).to_numpy())
+            for i in candidates.tolist():
+                text = series.iloc[i]
+                lead = formula_lead(text)
+                if lead:
+                    out.append(Problem(spec.file, rows[i], str(column), quote(text),
+                                       formula_message(lead) + "; start it with a word if it "
+                                       "is meant as text", "warning"))
+    return out
+
+
+def _meta_lines(text: str | None) -> Mapping[tuple, int]:
+    if not text:
+        return {}
+    return parse_yaml(text, WORKSHOP_FILE)[1]
+
+
+def check_files(ws_folder: str | os.PathLike, meta: Mapping[str, Any],
+                text: str | None = None) -> list[Problem]:
+    """Problems with the files ``workshop.yml`` names, found on disk (``workshop.yml:N``).
+
+    ``meta`` is the checked metadata (``Workshop.meta``); ``text`` the ``workshop.yml`` text
+    it came from, for line numbers (default: read from ``ws_folder``). The logo must be an
+    image (by content: PNG, JPEG, GIF, WebP, script-free SVG) of at most 2 MB, a regular file
+    inside the folder, not reached through a symbolic link leading outside; a missing logo is
+    only a warning (see :func:`warnings_for`) and is not reported here. ``based_on`` must
+    name a workshop folder (it may be outside this one). Paths whose shape is wrong were
+    reported by :func:`~journeytools.model.meta.load_meta` and are skipped.
+    """
+    folder = Path(ws_folder)
+    found: list[tuple[tuple, str, UnsafePath]] = []
+    branding = meta.get("branding")
+    logo = branding.get("logo") if isinstance(branding, Mapping) else None
+    if logo not in (None, "") and not shape_problem(logo, "logo"):
+        try:
+            read_image(folder, logo, kind="logo")
+        except UnsafePath as exc:
+            if not exc.missing:
+                found.append((("branding", "logo"), "branding.logo", exc))
+    based_on = meta.get("based_on")
+    if based_on is not None and not shape_problem(based_on, "based_on", allow_parent=True):
+        try:
+            workshop_reference(folder, based_on)
+        except UnsafePath as exc:
+            found.append((("based_on",), "based_on", exc))
+    if not found:
+        return []
+    if text is None:
+        try:
+            text = read_contained(folder, WORKSHOP_FILE, kind=WORKSHOP_FILE,
+                                  max_bytes=MAX_YAML_BYTES).decode("utf-8-sig", "replace")
+        except UnsafePath:
+            text = None
+    lines = _meta_lines(text)
+    return [exc.problem(WORKSHOP_FILE, lines.get(path) or lines.get(path[:1]), column)
+            for path, column, exc in found]
 
 
 def voter_key(voter: str) -> str:

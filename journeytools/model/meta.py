@@ -1,4 +1,10 @@
-"""``workshop.yml``: what the map is about. Parsed with line numbers for every key."""
+"""``workshop.yml``: what the map is about. Parsed with line numbers for every key.
+
+Workshop folders come from outside, so their YAML is read by :func:`parse_yaml`, which
+refuses what the format never needs and an attacker would use: anchors and aliases ("billion
+laughs"), nesting deeper than :data:`MAX_YAML_DEPTH`, files larger than :data:`MAX_YAML_BYTES`.
+Every refusal is a ``file:line`` problem, found within milliseconds.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +17,18 @@ import yaml
 
 from ..errors import Problem, quote
 from ..vocab import SLUG
+from .paths import shape_problem
 from .schema import STATES, WORKSHOP_FILE
 
 COLOR = re.compile(r"#[0-9a-fA-F]{6}\Z")
 
 DEFAULT_REVIEW_MONTHS = 6
 DEFAULT_DOTS = 5
+
+MAX_YAML_BYTES = 1_000_000
+"""The largest YAML text read (``workshop.yml``, an evidence mapping): 1 MB."""
+MAX_YAML_DEPTH = 20
+"""The deepest nesting of lists and mappings in a YAML file (``stages`` needs 3)."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,8 @@ def key_lines(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
     out: dict[tuple, int] = {path: node.start_mark.line + 1}
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                continue  # a list or mapping as a key: no path names it
             sub = path + (key.value,)
             out.update(key_lines(value, sub))
             out[sub] = key.start_mark.line + 1
@@ -42,6 +56,115 @@ def key_lines(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
         for i, item in enumerate(node.value):
             out.update(key_lines(item, path + (i,)))
     return out
+
+
+# -- reading untrusted YAML -----------------------------------------------------------------
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
+
+
+class SafeYamlLoader(_Base):
+    """``yaml.SafeLoader`` (libyaml when available) whose dates and integers never raise: a
+    value that looks like one but is not (``2026-13-45``, a 5,000-digit number) stays text,
+    for the checks to report with its line. Use it through :func:`parse_yaml`, which also
+    refuses anchors, aliases, deep nesting and large files before composing anything."""
+
+
+def _lenient(construct: Any) -> Any:
+    def build(loader: Any, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError):
+            return loader.construct_scalar(node)
+
+    return build
+
+
+SafeYamlLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                               _lenient(yaml.SafeLoader.construct_yaml_timestamp))
+SafeYamlLoader.add_constructor("tag:yaml.org,2002:int", _lenient(yaml.SafeLoader.construct_yaml_int))
+
+
+def _line(event: Any) -> int | None:
+    mark = getattr(event, "start_mark", None)
+    return mark.line + 1 if mark is not None else None
+
+
+def _guard(text: str, file: str) -> Problem | None:
+    """The first anchor, alias or too-deep collection in ``text``, from its event stream (no
+    node is composed, so nothing is expanded or recursed into)."""
+    loader = SafeYamlLoader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                return Problem(file, _line(event), None, quote(f"*{event.anchor}"),
+                               "YAML aliases (*name) are not allowed in this file: write the "
+                               "value out in full")
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                return Problem(file, _line(event), None, quote(f"&{anchor}"),
+                               "YAML anchors (&name) are not allowed in this file: write the "
+                               "value out in full")
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    return Problem(file, _line(event), None, None,
+                                   f"lists and mappings are nested more than {MAX_YAML_DEPTH} "
+                                   "levels deep here; the format needs no more than a few")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    finally:
+        loader.dispose()
+    return None
+
+
+def _yaml_problem(exc: yaml.YAMLError, file: str) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    what = getattr(exc, "problem", None) or str(exc)
+    return Problem(file, mark.line + 1 if mark else None, None, None, f"not valid YAML: {what}")
+
+
+def parse_yaml(text: str, file: str) -> tuple[Any, dict[tuple, int], list[Problem]]:
+    """Read YAML that came from outside: ``(data, key lines, problems)``.
+
+    ``data`` is what ``yaml.safe_load`` gives (``None`` when there is a problem, or for an
+    empty file); ``key lines`` maps key paths to lines as :func:`key_lines` does. Refused,
+    each as one ``file:line`` problem: more than :data:`MAX_YAML_BYTES`, anchors and aliases,
+    nesting deeper than :data:`MAX_YAML_DEPTH`, and whatever is not valid YAML. Never raises
+    for bad text.
+
+    >>> parse_yaml("a: &x [1]\\nb: *x\\n", "m.yml")[2][0].message
+    'YAML anchors (&name) are not allowed in this file: write the value out in full'
+    """
+    size = len(text) if len(text) > MAX_YAML_BYTES else len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_YAML_BYTES:
+        cut = text.encode("utf-8", "surrogatepass")[:MAX_YAML_BYTES].decode("utf-8", "ignore")
+        return None, {}, [Problem(file, cut.count("\n") + 1, None, None,
+                                  f"the file is larger than {MAX_YAML_BYTES / 1e6:g} MB "
+                                  "(the limit is reached on this line); is it the right file?")]
+    try:
+        refused = _guard(text, file)
+        if refused is not None:
+            return None, {}, [refused]
+        loader = SafeYamlLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        return None, {}, [_yaml_problem(exc, file)]
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # pragma: no cover
+        return None, {}, [Problem(file, None, None, None, f"cannot read this YAML: {exc}")]
+    return data, (key_lines(node) if node is not None else {}), []
+
+
+def safe_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
+    """``(data, problems)`` of :func:`parse_yaml`, for callers that need no line numbers."""
+    data, _, problems = parse_yaml(text, file)
+    return data, problems
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -60,18 +183,12 @@ def parse_date(value: Any) -> dt.date | None:
 def load_meta(text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Parse and check ``workshop.yml``; returns the mapping (normalised) and every problem."""
     f = WORKSHOP_FILE
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        what = getattr(exc, "problem", None) or str(exc)
-        return None, [Problem(f, line, None, None, f"not valid YAML: {what}")]
-    if not isinstance(data, dict) or node is None:
+    data, lines, refused = parse_yaml(text, f)
+    if refused:
+        return None, refused
+    if not isinstance(data, dict):
         return None, [Problem(f, 1, None, quote(data),
                               "expected a mapping of keys such as 'title:' and 'stages:'")]
-    lines = key_lines(node)
     problems: list[Problem] = []
 
     def bad(path: tuple, value: Any, message: str) -> None:
@@ -88,7 +205,8 @@ def load_meta(text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
 
     for key in ("date", "reviewed"):
         if key in meta and meta[key] is not None and parse_date(meta[key]) is None:
-            bad((key,), meta[key], f"expected an ISO date (YYYY-MM-DD), got {quote(meta[key])}")
+            bad((key,), meta[key], f"expected an ISO date YYYY-MM-DD (such as 2026-11-22), got "
+                                   f"{quote(meta[key])}")
 
     months = meta.get("review_every_months", DEFAULT_REVIEW_MONTHS)
     if not isinstance(months, int) or isinstance(months, bool) or months < 1:
@@ -116,6 +234,17 @@ def load_meta(text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
             if color is not None and not (isinstance(color, str) and COLOR.match(color)):
                 bad(("branding", "primary_color"), color,
                     f"expected a CSS hex colour like \"#C2185B\" (quote it in YAML), got {quote(color)}")
+            logo = branding.get("logo")
+            reason = shape_problem(logo, "logo") if logo not in (None, "") else None
+            if reason:
+                bad(("branding", "logo"), logo, reason)
+
+    based_on = meta.get("based_on")
+    if based_on is not None:
+        reason = shape_problem(based_on, "based_on workshop", allow_parent=True,
+                               example="../luggage-store-current")
+        if reason:
+            bad(("based_on",), based_on, reason)
 
     stages = meta.get("stages")
     if not isinstance(stages, list) or not stages:
@@ -160,7 +289,11 @@ def stages_of(meta: dict[str, Any]) -> list[Stage]:
 
 
 class _Dumper(yaml.SafeDumper):
-    """Readable YAML that still round-trips every string exactly."""
+    """Readable YAML that still round-trips every string exactly; never anchors and aliases
+    (which :func:`parse_yaml` refuses), even for a value used twice."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 _LINE_BREAKS = set("\x85\u2028\u2029")

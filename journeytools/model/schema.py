@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -177,3 +178,28 @@ LOCK_FILE = ".journeytools.lock"
 
 # Defaults applied by readers (scoring etc.), never written back into the files.
 DEFAULTS = {"weight": 1.0, "votes": 1, "source": "assumption"}
+
+
+# Text a spreadsheet would run as a formula when it opens the CSV (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SIGNED_NUMBER = re.compile(r"[+-](?:\d+(?:[.,]\d+)*|[.,]\d+)(?:[eE][+-]?\d+)?%?\Z")
+
+
+def formula_lead(text: object) -> str | None:
+    """The first character of ``text`` when a spreadsheet would run it as a formula, else
+    ``None``. A signed number (``-3``, ``+1.5``, ``-20%``) is a number, not a formula; text
+    that merely starts like one (``-2+3+cmd|…``) is not.
+
+    >>> formula_lead("=HYPERLINK(A1)"), formula_lead("-3"), formula_lead("- slow")
+    ('=', None, '-')
+    """
+    if not isinstance(text, str) or not text or text[0] not in FORMULA_START:
+        return None
+    if text[0] in "+-" and _SIGNED_NUMBER.match(text.strip()):
+        return None
+    return text[0]
+
+
+def formula_message(lead: str) -> str:
+    """What ``validate`` and the room say about text starting with ``lead``."""
+    return f"cell starts with {lead!r}: a spreadsheet would run it as a formula"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import mimetypes
 import shutil
 import subprocess
 import tempfile
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..fsutil import write_produced
+from ..model.paths import LOGO_MAX_BYTES, UnsafePath, read_image
 from ..model.workshop import Workshop
 from ..store.resources import resource_dir
 
@@ -29,15 +29,22 @@ def report_css() -> str:
 
 
 def logo_data_uri(ws: Workshop) -> str:
-    """The workshop logo inlined as a data URI ('' when there is none)."""
+    """The workshop logo inlined as a data URI ('' when there is none, or none that may be
+    shown).
+
+    Defence in depth: loading the folder refused an unsafe logo already, but the folder may
+    have changed since, so the rule is applied again on the bytes read: an image by content
+    (PNG, JPEG, GIF, WebP, script-free SVG), at most 2 MB, a regular file inside the
+    workshop folder (see :func:`journeytools.model.paths.read_image`).
+    """
     logo = ws.branding.get("logo")
     if not logo or ws.path is None:
         return ""
-    path = Path(ws.path) / str(logo)
-    if not path.is_file():
+    try:
+        mime, data = read_image(ws.path, logo, kind="logo", max_bytes=LOGO_MAX_BYTES)
+    except (UnsafePath, OSError):
         return ""
-    mime = mimetypes.guess_type(path.name)[0] or "image/png"
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def branding(ws: Workshop) -> dict[str, str]:

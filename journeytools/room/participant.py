@@ -4,7 +4,9 @@ Every write goes through the concurrent-safe appends (``jt.add_pain_point``, ``j
 ``jt.add_vote``): under the folder lock, re-reading before writing, so many browsers can add at
 once without losing rows or overspending a budget. Widgets only collect values; every piece of
 HTML on the page comes from ``render`` (autoescaped templates), messages next to the button
-that caused them.
+that caused them. Participants are not trusted as the facilitator is: text a spreadsheet would
+run as a formula (``=…``, ``+…``, ``-…``, ``@…``) is refused by the appends, and the message
+says why while the form keeps the text for rewording.
 
 >>> room = ParticipantRoom("workshops/luggage-store")   # doctest: +SKIP
 >>> room                                                # in a notebook: shows the page

@@ -3,6 +3,13 @@
 Each call takes the folder lock, re-reads the workshop from disk, checks the new row, appends
 it and saves only the table it touched, so no concurrent addition is lost and the folder
 always validates.
+
+Text that a spreadsheet would run as a formula when someone opens the CSV file (starting with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return; a signed number such as ``-20%`` is
+fine) is refused with a ``UsageError`` that says so, not stored altered: participants are
+not trusted as the facilitator is, and a refused entry is retyped in a second, whereas a
+quietly added ``'`` would show in every report. ``validate`` warns about such cells typed
+into the files directly.
 """
 
 from __future__ import annotations
@@ -17,9 +24,10 @@ import pandas as pd
 
 from ..errors import UsageError
 from ..model.checks import dots_spent
-from ..model.schema import IMPACT_VALUES, SOURCES, TABLES
+from ..model.schema import IMPACT_VALUES, SOURCES, TABLES, formula_lead
 from ..model.tables import NUMERIC, column_series
 from ..model.workshop import Workshop
+from ..vocab import SLUG
 from .folder import folder_lock, load, save_changes
 
 
@@ -59,6 +67,25 @@ def _unique_id(base: str, taken: set[str]) -> str:
     return f"{base}-{n}"
 
 
+def _plain(what: str, text: object) -> str:
+    """``text`` as given, refused when a spreadsheet would run it as a formula."""
+    value = "" if text is None else str(text)
+    lead = formula_lead(value)
+    if lead:
+        raise UsageError(f"{what} cannot start with {lead!r}: a spreadsheet would run it as a "
+                         "formula; start it with a word instead")
+    return value
+
+
+def _new_id(given: str | None, text: str, taken: set[str]) -> str:
+    new_id = (given or "").strip().lower() or _unique_id(slugify(text), taken)
+    if not SLUG.match(new_id):
+        raise UsageError(f"id {new_id!r} is not a slug; use lower-case letters, digits, '-' or '_'")
+    if new_id in taken:
+        raise UsageError(f"id {new_id!r} is already taken")
+    return new_id
+
+
 def _score(name: str, value: object) -> int:
     try:
         number = float(value)  # type: ignore[arg-type]
@@ -77,6 +104,7 @@ def add_vote(folder: str | os.PathLike, voter: str, item: str, votes: int = 1) -
     folder = Path(folder)
     if not str(voter).strip():
         raise UsageError("voter must not be blank: enter your name first")
+    voter = _plain("a name", voter)
     if not isinstance(votes, int) or isinstance(votes, bool) or votes < 1:
         raise UsageError(f"votes must be a whole number, 1 or more, got {votes!r}")
     item = str(item).strip().lower()
@@ -101,6 +129,8 @@ def add_pain_point(folder: str | os.PathLike, persona: str, touchpoint: str, des
     folder = Path(folder)
     if not str(description).strip():
         raise UsageError("description must not be blank: what goes wrong for the customer?")
+    description = _plain("the description", description)
+    evidence = _plain("the evidence", evidence)
     sev, freq = _score("severity", severity), _score("frequency", frequency)
     source = (source or "assumption").strip().lower()
     if source not in SOURCES:
@@ -113,9 +143,7 @@ def add_pain_point(folder: str | os.PathLike, persona: str, touchpoint: str, des
         if touchpoint not in set(ws.touchpoints["id"]):
             raise UsageError(f"unknown touchpoint {touchpoint!r}")
         taken = set(ws.pain_points["id"]) | set(ws.opportunities["id"])
-        new_id = (id or "").strip().lower() or _unique_id(slugify(description), taken)
-        if new_id in taken:
-            raise UsageError(f"id {new_id!r} is already taken")
+        new_id = _new_id(id, description, taken)
         _append(ws, "pain_points", {"id": new_id, "persona": persona, "touchpoint": touchpoint,
                                     "description": description, "severity": sev,
                                     "frequency": freq, "evidence": evidence, "source": source})
@@ -130,6 +158,9 @@ def add_opportunity(folder: str | os.PathLike, title: str, description: str = ""
     folder = Path(folder)
     if not str(title).strip():
         raise UsageError("title must not be blank: name the idea")
+    title = _plain("the title", title)
+    description = _plain("the details", description)
+    owner = _plain("the owner", owner)
     if impact is not None and float(impact) not in IMPACT_VALUES:
         raise UsageError(f"impact must be one of 0.25, 0.5, 1, 2, 3, got {impact!r}")
     refs = ";".join(p.strip().lower() for p in re.split(r"[;,]", addresses or "") if p.strip())
@@ -140,9 +171,7 @@ def add_opportunity(folder: str | os.PathLike, title: str, description: str = ""
         if unknown:
             raise UsageError(f"unknown pain point(s) {', '.join(unknown)} in addresses")
         taken = pains | set(ws.opportunities["id"])
-        new_id = (id or "").strip().lower() or _unique_id(slugify(title), taken)
-        if new_id in taken:
-            raise UsageError(f"id {new_id!r} is already taken")
+        new_id = _new_id(id, title, taken)
         _append(ws, "opportunities", {"id": new_id, "title": title, "description": description,
                                       "addresses": refs, "impact": impact, "owner": owner,
                                       "status": "idea"})

