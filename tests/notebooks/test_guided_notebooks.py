@@ -16,10 +16,9 @@ import pytest
 import journeytools as jt
 from journeytools import scoring
 
-from conftest import TEMPLATES
-
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
+TEMPLATES = sorted(p.name for p in (ROOT / "templates" / "starters").iterdir() if (p / "workshop.yml").is_file())
 GUIDED = ["00_start_here", "01_scope_and_personas", "02_touchpoints_and_journey",
           "03_pain_points", "04_opportunities", "05_review"]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
