@@ -87,6 +87,23 @@ def _csv(frame: pd.DataFrame) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+def _from_mapping(folder: Path, m: Mapping, value: str | None, what: str, key: str) -> Path | None:
+    """A file the mapping names: it must stay inside the workshop folder (or, for a mapping kept
+    elsewhere, inside the mapping's folder); files given on the command line are the user's call."""
+    from ..model.paths import UnsafePath, contained_file
+
+    if not value:
+        return None
+    base = m.base or folder
+    root = folder if Path(base).resolve().is_relative_to(folder.resolve()) else Path(base)
+    try:
+        return contained_file(root, value, base=base, kind=what)
+    except UnsafePath as exc:
+        if exc.missing:
+            return m.resolve(value)  # the readers say "not found" with their own hints
+        raise ValidationError([exc.problem(m.file, None, key)]) from None
+
+
 def compute_evidence(workshop_dir: str | os.PathLike, events: str | os.PathLike | None = None,
                      mapping: str | os.PathLike | None = None, *, segment: str | None = None,
                      min_users: int | None = None, survey: str | os.PathLike | None = None,
@@ -115,11 +132,12 @@ def compute_evidence(workshop_dir: str | os.PathLike, events: str | os.PathLike 
         check_local(m.events, "event log", m.file, "events")
     if not survey and m.survey is not None:
         check_local(m.survey.file, "survey file", m.file, "survey.file")
-    path = Path(events) if events else m.resolve(m.events)
+    path = Path(events) if events else _from_mapping(folder, m, m.events, "event log", "events")
     if path is None:
         raise ValidationError([Problem(m.file, None, "events", None, "no event log: pass "
                                        "--events FILE or set 'events:' in the mapping")])
-    survey_path = Path(survey) if survey else m.resolve(m.survey.file if m.survey else None)
+    survey_path = Path(survey) if survey else _from_mapping(folder, m, m.survey.file if m.survey else None,
+                                                            "survey file", "survey.file")
     survey_result = (read_survey(survey_path, ws, m.survey, m.privacy)
                      if survey_path is not None else None)
     plan = build_plan(ws, m)

@@ -28,15 +28,17 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import Problem, ValidationError, quote
-from ..model.meta import key_lines
+from ..model.meta import parse_yaml
+from ..model.paths import shape_problem
+
+URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/")  # s3://, https://, gs://, file:// (not C:/)
 
 UNITS = ("auto", "s", "ms", "us", "ns")
 SCALES = ("csat", "nps")
@@ -135,17 +137,14 @@ def load_mapping(path: str | Path, touchpoint_ids: Iterable[str] | None = None) 
 def parse_mapping(text: str, touchpoint_ids: Iterable[str] | None = None,
                   file: str = "mapping.yml", base: Path | None = None) -> Mapping:
     """Parse mapping YAML text (see the module docstring for the shape)."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ValidationError([Problem(file, mark.line + 1 if mark else None, None, None,
-                                       f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
-    if not isinstance(data, dict) or node is None:
+    # the same guarded reader as workshop.yml: no aliases, bounded nesting and size, never raises
+    data, lines, problems = parse_yaml(text, file)
+    if problems:
+        raise ValidationError(problems)
+    if not isinstance(data, dict):
         raise ValidationError([Problem(file, 1, None, quote(data), "expected a mapping with at "
                                        "least 'touchpoints:' (touchpoint id: event names)")])
-    return _Checker(data, key_lines(node), file, base, touchpoint_ids).run()
+    return _Checker(data, lines, file, base, touchpoint_ids).run()
 
 
 class _Checker:
@@ -248,6 +247,10 @@ class _Checker:
         events = d.get("events")
         if events is not None and not isinstance(events, str):
             self.bad(("events",), events, "expected a file path")
+        elif isinstance(events, str) and not URI.match(events):
+            why = shape_problem(events, "event log")  # inside the workshop: no absolute path, no ..
+            if why:
+                self.bad(("events",), events, why)
         kw["events"] = events if isinstance(events, str) else None
         if self.problems:
             raise ValidationError(self.problems)
@@ -304,4 +307,8 @@ class _Checker:
         if not isinstance(cols, dict):
             self.bad(("survey", "columns"), cols, "expected {score: ..., comment: ...}")
             cols = {}
-        return SurveySpec(raw.get("file"), scale, {str(k): str(v) for k, v in cols.items()})
+        file = raw.get("file")
+        why = shape_problem(file, "survey file") if isinstance(file, str) and not URI.match(file) else None
+        if why:
+            self.bad(("survey", "file"), file, why)
+        return SurveySpec(file, scale, {str(k): str(v) for k, v in cols.items()})

@@ -10,14 +10,13 @@ from __future__ import annotations
 import difflib
 import gzip
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, ValidationError, quote
-from .mapping import Mapping
+from .mapping import URI, Mapping
 
 NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
            "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "DECIMAL")
@@ -70,7 +69,6 @@ READERS: dict[str, Reader] = {
 }
 
 
-URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/")  # s3://, https://, gs://, file:// (not C:/)
 
 
 def check_local(value: str | os.PathLike | None, what: str, file: str | None = None,

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
+from ..model.meta import safe_yaml
 from ..model.workshop import Workshop
 
 
@@ -55,5 +55,9 @@ def read_stored(ws: Workshop) -> StoredEvidence | None:
         if "segment" in stages.columns:
             stages = stages[stages["segment"] == ""].reset_index(drop=True)
     summary_yml = folder / "summary.yml"
-    summary = yaml.safe_load(summary_yml.read_text(encoding="utf-8")) if summary_yml.is_file() else {}
+    summary: Any = {}
+    if summary_yml.is_file():  # written by journeytools, but the folder came from outside
+        summary, problems = safe_yaml(summary_yml.read_text(encoding="utf-8"), "evidence/summary.yml")
+        if problems or not isinstance(summary, dict):
+            summary = {}
     return StoredEvidence(funnel.reset_index(drop=True), summary or {}, stages)

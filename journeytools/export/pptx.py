@@ -41,7 +41,7 @@ MIN_DPI, MAX_DPI = 100, 220
 class _Brand:
     colour: str  # RRGGBB
     company: str
-    logo: Path | None
+    logo: bytes | None
 
 
 def _brand(ws: Workshop) -> _Brand:
@@ -49,11 +49,15 @@ def _brand(ws: Workshop) -> _Brand:
     colour = str(b.get("primary_color") or "#1F5AA6").lstrip("#").upper()
     if not re.fullmatch(r"[0-9A-F]{6}", colour):
         colour = "1F5AA6"
-    logo = None
+    logo: bytes | None = None
     if b.get("logo") and ws.path is not None:
-        candidate = Path(ws.path) / str(b["logo"])
-        if candidate.is_file() and candidate.suffix.lower() in (".png", ".jpg", ".jpeg", ".gif"):
-            logo = candidate
+        from ..model.paths import UnsafePath, read_image
+
+        try:  # inside the folder, an image by its bytes; python-pptx cannot place SVG
+            mime, data = read_image(ws.path, b["logo"])
+            logo = data if mime in ("image/png", "image/jpeg", "image/gif") else None
+        except UnsafePath:
+            logo = None
     return _Brand(colour, str(b.get("company") or ""), logo)
 
 
@@ -234,7 +238,7 @@ class _Deck:
         self.text(slide, 0.9, HEIGHT_IN - 0.7, WIDTH_IN - 4, 0.5,
                   [_short(brand.company or ws.organisation, 80)], size=14, colour=DARK, bold=True)
         if brand.logo is not None:
-            slide.shapes.add_picture(str(brand.logo), Inches(WIDTH_IN - 2.6), Inches(HEIGHT_IN - 0.8),
+            slide.shapes.add_picture(io.BytesIO(brand.logo), Inches(WIDTH_IN - 2.6), Inches(HEIGHT_IN - 0.8),
                                      height=Inches(0.7))
 
     def persona_slides(self, persona: str) -> None:

@@ -16,8 +16,3 @@ def shop(tmp_path: Path) -> Path:
     for name in ("tiny_events.csv", "tiny_mapping.yml"):
         shutil.copy(FIXTURES / name, dest / name)
     return dest
-
-
-def evidence_files(folder: Path) -> list[str]:
-    ev = folder / "evidence"
-    return sorted(p.name for p in ev.iterdir()) if ev.exists() else []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 START = datetime(2026, 9, 1, tzinfo=UTC)
 STEPS = [("page_view", 1.0), ("view_item", 0.75), ("add_to_cart", 0.35),
@@ -46,3 +47,9 @@ def write_csv(path, rows) -> None:
         w = csv.writer(fh)
         w.writerow(["user_pseudo_id", "event_name", "event_timestamp", "device_category"])
         w.writerows(rows)
+
+
+def evidence_files(folder: Path) -> list[str]:
+    """The files in a workshop's evidence/ folder (none when it has none)."""
+    ev = folder / "evidence"
+    return sorted(p.name for p in ev.iterdir()) if ev.exists() else []

@@ -5,10 +5,11 @@ from __future__ import annotations
 import gzip
 
 import pytest
-from conftest import evidence_files
 
 from journeytools.errors import ValidationError
 from journeytools.evidence import update_evidence
+
+from shoplog import evidence_files
 
 
 def fails(shop, events, mapping="tiny_mapping.yml", **kw) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from shoplog import generate, write_csv
 
 from journeytools.evidence import compute_evidence, write_evidence
+
+from shoplog import generate, write_csv
 
 MAPPING = """\
 preset: ga4
