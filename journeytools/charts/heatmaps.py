@@ -37,14 +37,24 @@ def pain_matrix(ws: Workshop) -> pd.DataFrame:
         return out
     weights = scoring.persona_weights(ws)
     total = float(weights.sum()) or 1.0
-    for r in pains.itertuples():
-        if r.stage not in out.columns:
-            continue
-        if r.persona == "*":
-            for p in personas:
-                out.loc[p, r.stage] += float(r.weighted_pain) * float(weights.get(p, 1.0)) / total
-        elif r.persona in out.index:
-            out.loc[r.persona, r.stage] += float(r.weighted_pain)
+    row = {p: k for k, p in enumerate(personas)}
+    col = {s: k for k, s in enumerate(stages)}
+    stage = np.array([col.get(s, -1) for s in pains["stage"]], dtype=np.int64)
+    star = pains["persona"].to_numpy(object) == "*"
+    own = np.array([row.get(p, -1) for p in pains["persona"]], dtype=np.int64)
+    wp = pains["weighted_pain"].to_numpy(float)
+    w = np.array([float(weights.get(p, 1.0)) for p in personas])
+    # Every contribution in the ranked order of the pain table: one for a persona's own pain
+    # point, one per persona (file order) for a '*' one. np.add.at adds them one at a time in
+    # that order, so each cell is the same sum, to the last bit, as adding row by row.
+    reps = np.where(star, len(personas), (own >= 0).astype(np.int64)) * (stage >= 0)
+    src = np.repeat(np.arange(len(pains)), reps)
+    nth = np.arange(len(src)) - np.repeat(np.cumsum(reps) - reps, reps)  # persona of a '*' share
+    shared = star[src]
+    values = np.zeros((len(personas), len(stages)))
+    np.add.at(values, (np.where(shared, nth, own[src]), stage[src]),
+              np.where(shared, wp[src] * w[nth] / total, wp[src]))
+    out.iloc[:, :] = values
     return out
 
 
@@ -61,16 +71,40 @@ def _stage_labels(ws: Workshop, col_w_in: float, size: float) -> list[str]:
     return ["\n".join(wrap(s.name, col_w_in * 72 - 4, size, max_lines=3)) for s in ws.stages]
 
 
-def pain_heatmap(ws: Workshop) -> Figure:
+MAX_PERSONAS = 50  # rows of the pain heatmap; more personas share one last row
+OTHERS = "+others"  # the index of that row in ``fig._jt_shown``
+
+
+def top_rows(m: pd.DataFrame, max_rows: int) -> pd.DataFrame:
+    """``m`` with at most ``max_rows`` rows: the ``max_rows - 1`` with most pain in all (ties:
+    file order), in file order, and one last row (index ``OTHERS``) summing the rest, so every
+    column still sums to the same total. ``m`` itself when it is short enough."""
+    max_rows = max(int(max_rows), 2)
+    if len(m) <= max_rows:
+        return m
+    totals = m.sum(axis=1).to_numpy(float)
+    order = np.lexsort((np.arange(len(m)), -totals))  # most pain first, then file order
+    keep = np.sort(order[: max_rows - 1])
+    rest = np.sort(order[max_rows - 1:])
+    others = pd.DataFrame([m.iloc[rest].sum(axis=0).to_numpy(float)], columns=m.columns,
+                          index=pd.Index([OTHERS], name=m.index.name))
+    return pd.concat([m.iloc[keep], others])
+
+
+def pain_heatmap(ws: Workshop, *, max_personas: int = MAX_PERSONAS) -> Figure:
     """Weighted pain per persona × stage, every cell annotated, with stage totals underneath.
 
     ``*`` pain points are shared out by persona weight (module docstring); ``fig._jt_data`` is the
-    matrix (:func:`pain_matrix`).
+    matrix (:func:`pain_matrix`). A map of more than ``max_personas`` personas draws the
+    ``max_personas - 1`` with most pain and one row for all the others (``top_rows``; the drawn
+    matrix is ``fig._jt_shown``); stage totals are the same either way.
 
     >>> fig = pain_heatmap(jt.load("workshops/luggage-store"))   # doctest: +SKIP
     """
     theme = theme_for(ws)
-    m = pain_matrix(ws)
+    full = pain_matrix(ws)
+    m = top_rows(full, max_personas)
+    hidden = len(full) - (len(m) - 1) if len(m) < len(full) else 0
     nr, nc = m.shape
     with theme.context():
         col_w = 1.15 if nc <= 10 else 0.9
@@ -83,7 +117,8 @@ def pain_heatmap(ws: Workshop) -> Figure:
             empty_axes(ax)
             note(ax, "No personas to show" if not nr else "No stages to show", theme)
             ax.set_title(f"Pain by persona and stage — {clean(ws.title)}", color=theme.accent)
-            fig._jt_data = m  # type: ignore[attr-defined]  # chart metadata on the Figure
+            fig._jt_data = full  # type: ignore[attr-defined]  # chart metadata on the Figure
+            fig._jt_shown = m  # type: ignore[attr-defined]  # chart metadata on the Figure
             fig._jt_alt = "Pain heatmap with no data."  # type: ignore[attr-defined]  # chart metadata on the Figure
             return fig
         gs = fig.add_gridspec(2, 2, height_ratios=[nr, 1.15], width_ratios=[40, 1])
@@ -99,17 +134,19 @@ def pain_heatmap(ws: Workshop) -> Figure:
         _grid(ax, nr, nc)
         size = 8 if nc <= 12 else 7
         for i in range(nr):
+            key = "others" if m.index[i] == OTHERS and hidden else f"cell:{m.index[i]}"
             for j in range(nc):
                 v = values[i, j]
                 if v > 0:
                     ax.text(j, i, _one_decimal(v), ha="center", va="center", fontsize=size,
-                            color=text_on(cmap(norm(v))), gid=f"cell:{m.index[i]}:{m.columns[j]}")
+                            color=text_on(cmap(norm(v))), gid=f"{key}:{m.columns[j]}")
                 else:
                     ax.text(j, i, "–", ha="center", va="center", fontsize=size, color="#C8C8C8",
-                            gid=f"cell:{m.index[i]}:{m.columns[j]}")
+                            gid=f"{key}:{m.columns[j]}")
         weights = scoring.persona_weights(ws)
         ax.set_yticks(range(nr))
-        ax.set_yticklabels([_persona_label(ws, p, weights) for p in m.index], fontsize=8.5)
+        ax.set_yticklabels([f"{hidden:,} more personas" if p == OTHERS and hidden else
+                            _persona_label(ws, p, weights) for p in m.index], fontsize=8.5)
         ax.tick_params(axis="x", labelbottom=False, labeltop=True)
         ax.set_xticks(range(nc))
         ax.set_xticklabels(_stage_labels(ws, (width - 3.4) / nc, 8.5), fontsize=8.5)
@@ -141,12 +178,15 @@ def pain_heatmap(ws: Workshop) -> Figure:
                                theme.font_size + 3, weight="bold", max_lines=1))
         fig.suptitle(title, color=theme.accent, x=0.01, ha="left", fontsize=theme.font_size + 3,
                      weight="bold")
-    fig._jt_data = m  # type: ignore[attr-defined]  # chart metadata on the Figure
-    parts = [f"Heatmap of weighted pain for {nr} personas across {nc} stages."]
-    if values.max() > 0:
-        row, col = np.unravel_index(int(np.argmax(values)), values.shape)
-        parts.append(f"Most pain: {ws.persona_name(m.index[row])} in {ws.stages[col].name} "
-                     f"({fmt_number(values[row, col])}).")
+    fig._jt_data = full  # type: ignore[attr-defined]  # chart metadata on the Figure
+    fig._jt_shown = m  # type: ignore[attr-defined]  # chart metadata on the Figure
+    every = full.to_numpy(float)
+    parts = [f"Heatmap of weighted pain for {len(full)} personas across {nc} stages" +
+             (f" (the {nr - 1} with most pain; the other {hidden:,} together in one row)." if hidden else ".")]
+    if every.max() > 0:
+        row, col = np.unravel_index(int(np.argmax(every)), every.shape)
+        parts.append(f"Most pain: {ws.persona_name(full.index[row])} in {ws.stages[col].name} "
+                     f"({fmt_number(every[row, col])}).")
         if hot is not None:
             parts.append(f"Hottest stage overall: {dict((s.id, s.name) for s in ws.stages)[hot]} "
                          f"({fmt_number(float(sp.set_index('id')['pain'][hot]))}).")

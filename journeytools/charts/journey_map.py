@@ -5,6 +5,11 @@ touchpoints (with channel labels), pain points (coloured by weighted pain) and o
 (RICE and quadrant). The whole map is laid out in inches before anything is drawn: every text
 is shortened to ``max_chars`` with '…' and wrapped to its column with the pinned font's metrics,
 lanes grow with their tallest cell and the figure grows with the number of stages.
+
+A cell holds at most ``MAX_CARDS`` pain points or opportunities (the worst / best ranked) and
+``MAX_STEP_CARDS`` steps; the last card of a fuller cell counts the rest ('+ 12 more pain
+points'), so a map of thousands of pain points draws (and costs) no more than a small one.
+Totals (the alt text, the pain colour scale) are still computed over every row.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ STAGE = 11.0
 LINE = 1.28         # line spacing factor
 CURVE_H = 1.75      # height of the emotion band
 MAX_CARDS = 6       # pain points / opportunities per stage; the rest become '+ n more'
+MAX_STEP_CARDS = 10  # steps per stage in the doing, thinking and touchpoint lanes (the curve shows all)
 
 
 def _lh(size: float) -> float:
@@ -166,9 +172,13 @@ class _JourneyMap:
 
     def step_cards(self, kind: str) -> list[list[Card]]:
         cells: list[list[Card]] = [[] for _ in range(self.n)]
+        hidden: list[list[int]] = [[] for _ in range(self.n)]  # step numbers beyond the cap
         colors = _channel_colors(self.steps["channel"].tolist(), self.theme)
         for r in self.steps.itertuples():
             i = self.sidx[r.stage]
+            if len(cells[i]) >= MAX_STEP_CARDS:
+                hidden[i].append(int(r.step))
+                continue
             if kind == "doing":
                 body = self._wrap(r.action, badge=True) or ["–"]
                 card = Card(body, badge=str(r.step), gid=f"doing:{r.step}")
@@ -183,46 +193,64 @@ class _JourneyMap:
                 card = Card(body, badge=str(r.step), body_weight="bold", chip=ch or "no channel",
                             chip_color=colors.get(ch, "#BDBDBD"), gid=f"touchpoint:{r.step}")
             cells[i].append(card)
+        for i, rest in enumerate(hidden):
+            if rest:  # the last card shown and the hidden ones become '+ n more steps (a–b)'
+                rest = [int(cells[i].pop().badge)] + rest
+                cells[i].append(self._more(len(rest), f"steps ({rest[0]}–{rest[-1]})", f"{kind}-more:{i}"))
         return cells
 
-    def _cap(self, cells: list[list[Card]], what: str) -> list[list[Card]]:
+    def _more(self, n: int, what: str, gid: str) -> Card:
+        return Card([f"+ {n:,} more {what}"], face="#FFFFFF", edge="#D0D0D0", body_style="italic", gid=gid)
+
+    def _cap(self, cells: list[list[Card]], counts: list[int], what: str, lane: str) -> list[list[Card]]:
+        """Cells of at most ``MAX_CARDS`` cards: a fuller cell keeps its first ``MAX_CARDS - 1``
+        and a last card counting the rest (``counts``: how many each cell has in all)."""
         out = []
-        for cards in cells:
-            if len(cards) > MAX_CARDS:
-                n = len(cards) - (MAX_CARDS - 1)
-                cards = cards[: MAX_CARDS - 1] + [Card([f"+ {n} more {what}"], face="#FFFFFF",
-                                                       edge="#D0D0D0", body_style="italic")]
+        for i, (cards, n) in enumerate(zip(cells, counts)):
+            if n > MAX_CARDS:
+                cards = cards[: MAX_CARDS - 1] + [self._more(n - (MAX_CARDS - 1), what, f"{lane}-more:{i}")]
             out.append(cards)
         return out
 
     def pain_cards(self) -> list[list[Card]]:
         cells: list[list[Card]] = [[] for _ in range(self.n)]
+        counts = [0] * self.n
         cmap = self.theme.pain_cmap
-        for r in self.pains.itertuples():
-            if r.stage not in self.sidx:
+        for r in self.pains.itertuples():  # worst first
+            i = self.sidx.get(r.stage)
+            if i is None:
+                continue
+            counts[i] += 1
+            if counts[i] > MAX_CARDS:  # counted, never drawn
                 continue
             face = cmap(self.pain_norm(float(r.weighted_pain)))
             votes = f" · {int(r.votes)} vote{'s' if int(r.votes) != 1 else ''}" if int(r.votes) else ""
             who = " · all personas" if r.persona == "*" else ""
             head = wrap(f"Pain {fmt_number(float(r.weighted_pain))} · sev {int(r.severity)} × freq "
                         f"{int(r.frequency)}{votes}{who}", self.inner_pt, HEAD, weight="bold")
-            cells[self.sidx[r.stage]].append(
+            cells[i].append(
                 Card(self._wrap(r.description), head=head, face=_hex(face), edge=_hex(face),
                      gid=f"pain:{r.id}"))
-        return self._cap(cells, "pain points")
+        return self._cap(cells, counts, "pain points", "pain")
 
     def opportunity_cards(self) -> list[list[Card]]:
         cells: list[list[Card]] = [[] for _ in range(self.n)]
-        for _, r in self.opps.iterrows():
-            if r["stage"] not in self.sidx:
+        counts = [0] * self.n
+        for idx, stage in zip(self.opps.index, self.opps["stage"]):  # ranked
+            i = self.sidx.get(stage)
+            if i is None:
                 continue
+            counts[i] += 1
+            if counts[i] > MAX_CARDS:
+                continue
+            r = self.opps.loc[idx]
             rank = f"#{int(r['rank'])} · " if pd.notna(r["rank"]) else ""
             head = wrap(rank + _quadrant_label(r), self.inner_pt - 0.05 * 72, HEAD, weight="bold")
             color = self.theme.quadrant_color(str(r["quadrant"]))
-            cells[self.sidx[r["stage"]]].append(
+            cells[i].append(
                 Card(self._wrap(r["title"]), head=head, stripe=color, face=tint(color, 0.88),
                      edge=tint(color, 0.55), gid=f"opportunity:{r['id']}"))
-        return self._cap(cells, "opportunities (see the ranking)")
+        return self._cap(cells, counts, "opportunities (see the ranking)", "opportunity")
 
     def feeling_labels(self) -> tuple[dict[int, tuple[float, list[str]]], int]:
         """Per step number: (x, lines of 'n · feeling') and the most lines used."""

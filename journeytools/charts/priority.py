@@ -24,6 +24,12 @@ from ._text import clean, fmt_number, shorten, wrap
 from .theme import Theme, new_figure, theme_for
 
 MIN_SIZE, MAX_SIZE = 70.0, 1100.0  # marker area (pt²) for no relief … the map's largest relief
+# A big map stays legible (and quick: label placement grows with labels × points): the matrix
+# draws the top ``MAX_POINTS`` scored opportunities by RICE and names the top ``MAX_LABELS``;
+# a note counts the rest (the ranking table and the exports list them all).
+MAX_POINTS = 200
+MAX_LABELS = 20
+ALT_TITLES = 12  # opportunity titles named per quadrant in the alt text
 
 # Corner of the axes where each quadrant's name goes: (x, y, ha, va) in axes fraction.
 CORNERS = {
@@ -43,8 +49,25 @@ def _unscored_note(opps: pd.DataFrame, width_in: float) -> str:
     un = opps[~opps["scored"]] if len(opps) else opps
     if not len(un):
         return ""
-    items = [f"{shorten(r['title'], 40)} (no {', '.join(r['missing'])})" for _, r in un.iterrows()]
+    items = [f"{shorten(r['title'], 40)} (no {', '.join(r['missing'])})" for _, r in un.head(12).iterrows()]
+    if len(un) > 12:
+        items.append(f"and {len(un) - 12:,} more")
     return "\n".join(wrap("Unscored, not shown: " + "; ".join(items), width_in * 72, 7.5, max_lines=3))
+
+
+def _cap_note(total: int, shown: int, labelled: int) -> str:
+    """What a capped matrix leaves out ('' when it shows and names every scored opportunity)."""
+    if shown < total:
+        return (f"Showing the top {shown:,} of {total:,} scored opportunities by RICE, the top {labelled:,} "
+                f"named; the ranking lists all {total:,}.")
+    if labelled < shown:
+        return f"Names on the top {labelled:,} of {shown:,} by RICE; the ranking lists all."
+    return ""
+
+
+def _capped(items: list[str], limit: int) -> str:
+    more = len(items) - limit
+    return ", ".join(items[:limit]) + (f" and {more:,} more" if more > 0 else "")
 
 
 def point_size(pain_relieved: pd.Series | np.ndarray, largest: float) -> np.ndarray:
@@ -53,12 +76,17 @@ def point_size(pain_relieved: pd.Series | np.ndarray, largest: float) -> np.ndar
     return MIN_SIZE + (MAX_SIZE - MIN_SIZE) * np.clip(pr / max(largest, 1e-9), 0, 1)
 
 
-def priority_matrix(ws: Workshop, persona: str | None = None) -> Figure:
+def priority_matrix(ws: Workshop, persona: str | None = None, *, max_points: int = MAX_POINTS,
+                    max_labels: int = MAX_LABELS) -> Figure:
     """Impact/effort matrix: each scored opportunity at (effort, value = reach × impact ×
     confidence), sized by pain relieved, coloured by its quadrant, split at the medians.
 
+    On a big map only the top ``max_points`` by RICE are drawn and the top ``max_labels`` named,
+    with a note counting the rest; medians, quadrants and sizes are still those of the whole map.
+
     ``fig._jt_data`` holds the plotted points (id, title, effort, value, pain_relieved, quadrant,
-    size) and ``fig._jt_medians`` the (value, effort) split.
+    size), ``fig._jt_medians`` the (value, effort) split and ``fig._jt_total`` the number of
+    scored opportunities (drawn or not).
 
     >>> fig = priority_matrix(jt.load("workshops/luggage-store"))   # doctest: +SKIP
     """
@@ -67,7 +95,10 @@ def priority_matrix(ws: Workshop, persona: str | None = None) -> Figure:
     opps = opportunities(ws, persona) if persona else every
     mv, me = scoring.medians(every) if len(every) else (float("nan"), float("nan"))
     largest = float(every["pain_relieved"].max()) if len(every) else 0.0
-    pts = opps[opps["scored"]].copy() if len(opps) else opps.copy()
+    scored = opps[opps["scored"]] if len(opps) else opps
+    total = len(scored)
+    pts = scored.head(max(int(max_points), 0)).copy()  # ranked by RICE: the top ones
+    named = set(pts["id"].head(max(int(max_labels), 0))) if len(pts) else set()
     pts["size"] = point_size(pts["pain_relieved"], largest) if len(pts) else []
     if len(pts):  # big points first, so small ones stay visible on top
         pts = pts.sort_values(["size", "id"], ascending=[False, True], kind="mergesort")
@@ -83,8 +114,11 @@ def priority_matrix(ws: Workshop, persona: str | None = None) -> Figure:
             empty_note(ax, "No scored opportunities yet", theme, gid="empty-note")
             if note:
                 fig.text(0.01, 0.01, note, fontsize=7.5, color=theme.muted, va="bottom")
-            _attach_matrix(fig, ws, pts, mv, me, persona)
+            _attach_matrix(fig, ws, pts, mv, me, persona, total)
             return fig
+        cap = _cap_note(total, len(pts), len(named))
+        if cap:
+            note = "\n".join(x for x in ("\n".join(wrap(cap, 9.4 * 72, 7.5, max_lines=1)), note) if x)
         x, y = pts["effort"].to_numpy(float), pts["value"].to_numpy(float)
         xmax = max(float(np.nanmax(x)), me if me == me else 0.0) * 1.18
         ymax = max(float(np.nanmax(y)), mv if mv == mv else 0.0) * 1.18
@@ -122,7 +156,7 @@ def priority_matrix(ws: Workshop, persona: str | None = None) -> Figure:
                                      va="bottom", ha="right", zorder=2))
         if note:
             fig.text(0.01, 0.005, note, fontsize=7.5, color=theme.muted, va="bottom")
-            _constrained(fig).set(h_pad=0.35)
+            _constrained(fig).set(h_pad=0.35 if note.count("\n") < 3 else 0.48)  # 3 or 4 lines
         engine = fig.get_layout_engine()
         if engine is not None:
             engine.execute(fig)
@@ -133,9 +167,9 @@ def priority_matrix(ws: Workshop, persona: str | None = None) -> Figure:
         items = [{"x": r["effort"], "y": r["value"], "radius": float(np.sqrt(r["size"]) / 2 + 3),
                   "text": "\n".join(wrap(shorten(r["title"], 44), 120, 7.5, max_lines=2)),
                   "gid": f"label:{r['id']}"}
-                 for _, r in pts.iterrows()]
+                 for _, r in pts.iterrows() if r["id"] in named]
         place_labels(fig, ax, items, obstacles, fontsize=7.5)
-    _attach_matrix(fig, ws, pts, mv, me, persona)
+    _attach_matrix(fig, ws, pts, mv, me, persona, total)
     return fig
 
 
@@ -168,23 +202,26 @@ def _quadrant_backgrounds(ax: Axes, theme: Theme, me: float, mv: float, xmax: fl
 
 
 def _attach_matrix(fig: Figure, ws: Workshop, pts: pd.DataFrame, mv: float, me: float,
-                   persona: str | None) -> None:
+                   persona: str | None, total: int) -> None:
     cols = ["id", "title", "effort", "value", "rice", "pain_relieved", "quadrant", "size"]
     data = pts.reindex(columns=cols).reset_index(drop=True)
     fig._jt_data = data  # type: ignore[attr-defined]  # chart metadata on the Figure
     fig._jt_medians = (mv, me)  # type: ignore[attr-defined]  # chart metadata on the Figure
+    fig._jt_total = total  # type: ignore[attr-defined]  # chart metadata on the Figure
     who = f" for {ws.persona_name(persona)}" if persona else ""
     if not len(data):
         alt = f"Impact/effort matrix{who} with no scored opportunities."
         fig._jt_alt = alt  # type: ignore[attr-defined]  # chart metadata on the Figure
         return
-    parts = [f"Impact/effort matrix{who}: {len(data)} scored opportunities; effort on the x axis, "
+    count = (f"{len(data):,} scored opportunities" if len(data) == total
+             else f"the top {len(data):,} of {total:,} scored opportunities by RICE")
+    parts = [f"Impact/effort matrix{who}: {count}; effort on the x axis, "
              f"value (reach × impact × confidence) on the y axis, split at the medians "
              f"(effort {fmt_number(me)}, value {fmt_number(mv)})."]
     for q in scoring.QUADRANTS:
         titles = data.loc[data["quadrant"] == q, "title"].astype(str).tolist()
         if titles:
-            parts.append(f"{q.capitalize()}: {', '.join(titles)}.")
+            parts.append(f"{q.capitalize()}: {_capped(titles, ALT_TITLES)}.")
     fig._jt_alt = " ".join(parts)  # type: ignore[attr-defined]  # chart metadata on the Figure
 
 

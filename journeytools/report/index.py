@@ -15,15 +15,16 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from ..model.workshop import Workshop
-from ..scoring import score
+from ..scoring import Scores, score
 from .html import figure
 from .html import render as render_template
 
 TOP_OPPORTUNITIES = 8
+HEATMAP_PERSONAS = 20  # heatmap rows: the 19 personas with most pain, then one for the others
 
 
-def _opportunities(ws: Workshop) -> list[dict[str, Any]]:
-    opps = score(ws).opportunities
+def _opportunities(scores: Scores) -> list[dict[str, Any]]:
+    opps = scores.opportunities
     scored = opps[opps["scored"]].head(TOP_OPPORTUNITIES)
     return [{"rank": r.rank, "title": r.title, "rice": f"{r.rice:,.1f}",
              "pain_relieved": f"{r.pain_relieved:g}", "quadrant": r.quadrant,
@@ -42,8 +43,10 @@ def render(ws: Workshop, personas: Sequence[Any], out: Path, brand: dict[str, st
     run links the PDF), or to its partial notebook when the report failed.
     """
     from ..charts import pain_heatmap
+    from ..charts.heatmaps import OTHERS
 
-    pains = score(ws).pain_points
+    scores = score(ws)
+    pains = scores.pain_points
     rows = []
     for p in personas:
         mine = pains[(pains["persona"] == p.id) | (pains["persona"] == "*")]
@@ -62,10 +65,14 @@ def render(ws: Workshop, personas: Sequence[Any], out: Path, brand: dict[str, st
     dates = " · ".join(x for x in (
         f"Workshop {ws.date}" if ws.date else "", f"last reviewed {ws.reviewed}" if ws.reviewed else "",
         f"next review due {ws.review_due()}" if ws.review_due() else "") if x)
-    heat = figure(pain_heatmap(ws), alt="Heatmap of weighted pain by persona and stage")
+    chart = pain_heatmap(ws, max_personas=HEATMAP_PERSONAS)
+    rows_drawn = chart._jt_shown.index  # type: ignore[attr-defined]  # chart metadata on the Figure
+    top = len(rows_drawn) - 1 if OTHERS in rows_drawn else len(rows_drawn)
+    heat = figure(chart, alt="Heatmap of weighted pain by persona and stage")
     return str(render_template(
         "index_page.html.j2",
         title=ws.title, company=brand["company"], accent=brand["accent"], logo=brand["logo"],
         dates=dates, stale=stale, scope=str(ws.meta.get("scope") or ""),
-        personas=rows, heatmap=heat, opportunities=_opportunities(ws), today=today,
+        personas=rows, heatmap=heat, opportunities=_opportunities(scores), today=today,
+        heatmap_top=top, heatmap_others=len(ws.personas) - top,
         css=Markup(brand["css"])))  # the package's own stylesheet, not user text

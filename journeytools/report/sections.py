@@ -31,6 +31,13 @@ SECTIONS = (
     ("gaps", "Gaps"),
 )
 EVIDENCED = {"analytics", "survey", "interview", "observation", "support"}
+# A report stays readable (and quick to build) on a map of thousands of pain points: ranked
+# tables show the top rows and a count of the rest, the map table a few items per cell. Every
+# total shown (hottest stage, counts) is computed over all rows; the score CSV/JSON and the
+# xlsx export list them all.
+TOP_ROWS = 25    # rows of the pain point and opportunity rankings, and gaps listed
+CELL_ITEMS = 10  # texts per cell of the journey map table
+ALT_ITEMS = 12   # opportunities named in the impact/effort matrix's alt text
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,19 @@ def _texts(values: Any) -> list[Any]:
     return [v for v in values if v]
 
 
+def _cell(texts: list[Any], total: int | None = None) -> dict[str, Any]:
+    """A map table cell: at most ``CELL_ITEMS`` texts and how many more there are (of
+    ``total``, when ``texts`` was cut short already)."""
+    total = len(texts) if total is None else total
+    shown = texts[:CELL_ITEMS - 1] if total > CELL_ITEMS else texts[:CELL_ITEMS]
+    return {"texts": shown, "more": total - len(shown)}
+
+
+def _more(n: int, what: str, where: str) -> str:
+    """'… and 1,234 more pain points …' ('' when there are none)."""
+    return f"… and {n:,} more {what} ({where})." if n > 0 else ""
+
+
 def journey_map(ctx: ReportContext) -> Html:
     """The map chart and, for reading and searching, the same map as a table."""
     from ..charts import journey_map as draw
@@ -148,13 +168,21 @@ def journey_map(ctx: ReportContext) -> Html:
         s = steps_in(sid)
         return _texts(f"{n} ({c})" if c else n for n, c in zip(s["touchpoint_name"], s["channel"]))
 
+    def ranked(frame: pd.DataFrame, column: str) -> Any:
+        """The top texts of a ranked table in each stage, counting them all."""
+        def cell(sid: str) -> dict[str, Any]:
+            texts = frame.loc[frame["stage"] == sid, column]
+            texts = texts[texts.astype(bool)]
+            return _cell(_texts(texts.head(CELL_ITEMS)), len(texts))
+        return cell
+
     rows = [
-        ("Doing", lambda s: _texts(steps_in(s)["action"])),
-        ("Thinking", lambda s: _texts(f"“{t}”" for t in steps_in(s)["thought"] if t)),
-        ("Feeling", feel),
-        ("Touchpoints", touchpoints),
-        ("Pain points", lambda s: _texts(pains[pains["stage"] == s]["description"])),
-        ("Opportunities", lambda s: _texts(opps[opps["stage"] == s]["title"])),
+        ("Doing", lambda s: _cell(_texts(steps_in(s)["action"]))),
+        ("Thinking", lambda s: _cell(_texts(f"“{t}”" for t in steps_in(s)["thought"] if t))),
+        ("Feeling", lambda s: _cell(feel(s))),
+        ("Touchpoints", lambda s: _cell(touchpoints(s))),
+        ("Pain points", ranked(pains, "description")),
+        ("Opportunities", ranked(opps, "title")),
     ]
     return _section("journey_map.html.j2", title=SECTIONS[1][1], name=ctx.name, chart=chart,
                     stages=[s.name for s in ws.stages],
@@ -196,8 +224,12 @@ def pain_points(ctx: ReportContext) -> Html:
              "where": f"{tp_names.get(r.touchpoint, r.touchpoint)} · {stage_names.get(r.stage, r.stage)}",
              "rating": f"{int(r.severity)} × {int(r.frequency)}", "weighted_pain": f"{r.weighted_pain:g}",
              "votes": int(r.votes), "evidence": _evidence_badge(r.source, r.evidence)}
-            for r in pains.itertuples()]
-    return _section("pain_points.html.j2", title=SECTIONS[3][1], rows=rows,
+            for r in pains.head(TOP_ROWS).itertuples()]
+    more = _more(len(pains) - len(rows), "pain points",
+                 f"all {len(pains):,} are ranked in the score CSV, "
+                 f"journeytools score --persona {ctx.persona} --format csv, and the xlsx export, "
+                 "journeytools export --to xlsx")
+    return _section("pain_points.html.j2", title=SECTIONS[3][1], rows=rows, more=more,
                     hottest=stage_names.get(hottest, hottest) if hottest else "")
 
 
@@ -215,15 +247,19 @@ def opportunities(ctx: ReportContext) -> Html:
     rows = [{"rank": r.rank, "title": r.title, "description": r.description, "rice": _num(r.rice, 1),
              "ice": _num(r.ice, 2), "pain_relieved": _num(r.pain_relieved, 1), "votes": int(r.votes),
              "quadrant": r.quadrant, "kind": r.quadrant.replace(" ", "-"), "owner": r.owner,
-             "status": r.status} for r in scored.itertuples()]
+             "status": r.status} for r in scored.head(TOP_ROWS).itertuples()]
+    where = (f"the score CSV, journeytools score --persona {ctx.persona} --format csv, and the xlsx "
+             "export, journeytools export --to xlsx, list them all")
     chart = None
     if rows:
-        chart = figure(priority_matrix(ctx.ws, ctx.persona),
-                       alt="Impact/effort matrix: " + "; ".join(
-                           f"{r.title}: {r.quadrant}" for r in scored.itertuples()))
+        named = [f"{r.title}: {r.quadrant}" for r in scored.head(ALT_ITEMS).itertuples()]
+        if len(scored) > ALT_ITEMS:
+            named.append(f"and {len(scored) - ALT_ITEMS:,} more")
+        chart = figure(priority_matrix(ctx.ws, ctx.persona), alt="Impact/effort matrix: " + "; ".join(named))
     return _section("opportunities.html.j2", title=SECTIONS[4][1], empty=not len(opps),
-                    rows=rows, chart=chart,
-                    unscored=[(r.title, ", ".join(r.missing)) for r in unscored.itertuples()])
+                    rows=rows, chart=chart, more=_more(len(scored) - len(rows), "opportunities", where),
+                    unscored=[(r.title, ", ".join(r.missing)) for r in unscored.head(TOP_ROWS).itertuples()],
+                    more_unscored=_more(len(unscored) - TOP_ROWS, "opportunities to score", where))
 
 
 def evidence(ctx: ReportContext) -> Html:
@@ -287,5 +323,8 @@ def _pct(value: Any) -> str:
 
 def gaps(ctx: ReportContext) -> Html:
     """What the map reveals as missing for this persona."""
-    return _section("gaps.html.j2", title=SECTIONS[6][1], gaps=[g.message for g in ctx.scores.gaps],
-                    workshop=ctx.ws.title, today=ctx.today.isoformat())
+    gaps = ctx.scores.gaps
+    more = _more(len(gaps) - TOP_ROWS, "gaps",
+                 f"journeytools score --persona {ctx.persona} --format json lists them all")
+    return _section("gaps.html.j2", title=SECTIONS[6][1], gaps=[g.message for g in gaps[:TOP_ROWS]],
+                    more=more, workshop=ctx.ws.title, today=ctx.today.isoformat())
