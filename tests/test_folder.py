@@ -10,6 +10,7 @@ import pytest
 
 import journeytools as jt
 from journeytools import fsutil
+
 from helpers import write_workshop
 
 
@@ -206,7 +207,8 @@ def test_excel_semicolon_bom_crlf_multiline_decimal_comma(tmp_path):
 
 
 def test_multiline_cell_line_numbers(tmp_path):
-    folder = write_workshop(tmp_path / "ws", personas='id,name,description\ncommuter,C,"line one\nline two\nline three"\nracer,R,x\nbad id,B,y\n')
+    folder = write_workshop(tmp_path / "ws", personas='id,name,description\ncommuter,C,"line one\nline two\n'
+                            'line three"\nracer,R,x\nbad id,B,y\n')
     p = only(folder)
     assert p.line == 6  # physical line where the record starts
 

@@ -54,16 +54,20 @@ def workshops(draw):
         "id": oids, "title": [draw(nonblank) for _ in oids],
         "addresses": [";".join(draw(st.lists(st.sampled_from(ppids), unique=True, max_size=2))) if ppids else ""
                       for _ in oids],
-        "reach": pd.array([draw(st.one_of(st.none(), st.floats(0, 1e7, allow_nan=False))) for _ in oids], dtype="float64"),
-        "impact": pd.array([draw(st.one_of(st.none(), st.sampled_from(IMPACT_VALUES))) for _ in oids], dtype="float64"),
-        "confidence": pd.array([draw(st.one_of(st.none(), st.floats(0, 1, allow_nan=False))) for _ in oids], dtype="float64"),
-        "effort": pd.array([draw(st.one_of(st.none(), st.floats(0.001, 1000, allow_nan=False))) for _ in oids], dtype="float64"),
+        "reach": pd.array([draw(st.one_of(st.none(), st.floats(0, 1e7, allow_nan=False))) for _ in oids],
+                          dtype="float64"),
+        "impact": pd.array([draw(st.one_of(st.none(), st.sampled_from(IMPACT_VALUES))) for _ in oids],
+                           dtype="float64"),
+        "confidence": pd.array([draw(st.one_of(st.none(), st.floats(0, 1, allow_nan=False))) for _ in oids],
+                               dtype="float64"),
+        "effort": pd.array([draw(st.one_of(st.none(), st.floats(0.001, 1000, allow_nan=False))) for _ in oids],
+                           dtype="float64"),
     })
     meta = {"title": draw(nonblank), "stages": [{"id": s, "name": draw(nonblank)} for s in stages],
             "scope": draw(text)}
     tables = {"personas": personas, "touchpoints": touchpoints, "steps": steps,
               "pain_points": pains, "opportunities": opps}
-    for name, frame in tables.items():
+    for frame in tables.values():
         for col in frame.columns:
             if frame[col].dtype == object:
                 frame[col] = frame[col].astype("str")

@@ -42,10 +42,26 @@ def _range_error(value: float, col: Column) -> bool:
     return col.high is not None and value > col.high
 
 
+INT64_MAX = 2**63 - 1
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+
+
 def _p_int(raw: str, col: Column, decimal_comma: bool) -> tuple[Any, str | None]:
-    value = _number(raw, decimal_comma)
-    if value is None or not value.is_integer():
-        return None, f"{col.name} must be {col.expected or 'a whole number'}, got {quote(raw)}"
+    text = raw.strip().replace("\u00a0", "").replace(" ", "")
+    if _WHOLE.fullmatch(text):
+        try:
+            value: float = int(text)  # exactly: a float would round beyond 2**53
+        except ValueError:  # more digits than Python converts
+            value = math.inf
+    else:
+        number = _number(raw, decimal_comma)
+        if number is None or not number.is_integer():
+            return None, f"{col.name} must be {col.expected or 'a whole number'}, got {quote(raw)}"
+        value = number
+    if abs(value) > INT64_MAX:  # the most an Int64 column holds
+        low = int(col.low) if col.low is not None else -INT64_MAX
+        high = int(col.high) if col.high is not None else INT64_MAX
+        return None, f"{col.name} must be a whole number from {low} to {high}, got {quote(raw)}"
     if _range_error(value, col):
         return None, f"{col.name} must be {col.expected}, got {quote(raw)}"
     return int(value), None
@@ -212,18 +228,50 @@ def to_frame(raw: RawTable, table: Table) -> tuple[pd.DataFrame | None, list[Pro
     return frame, problems, raw.lines
 
 
-def format_float(value: float) -> str:
+def format_float(value: float, decimal: str = ".") -> str:
+    """A float as written to CSV: shortest exact text, no ``.0``; ``decimal`` is the mark."""
     text = repr(float(value))
-    return text[:-2] if text.endswith(".0") else text
+    text = text[:-2] if text.endswith(".0") else text
+    return text.replace(".", decimal) if decimal != "." else text
 
 
-def to_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of strings for writing; blanks for missing values."""
+_COMMA_NUMBER = re.compile(r"[+-]?[0-9]*,[0-9]+(?:[eE][+-]?[0-9]+)?%?")
+_POINT_NUMBER = re.compile(r"[+-]?[0-9]*\.[0-9]+(?:[eE][+-]?[0-9]+)?%?")
+
+
+def decimal_mark(raw: RawTable, table: Table) -> str | None:
+    """The decimal mark a CSV table's numbers are written with, judged by its float and
+    percent cells: in a ``;`` file, ``","`` when its decimal numbers use a comma, ``"."``
+    when they use a point, the one used more often when both are, and the dialect's (``None``
+    unless set: unknown) when it has no decimal numbers to tell by. Any other file: ``"."``
+    (a comma is its delimiter, never read as a decimal mark)."""
+    if raw.dialect.delimiter != ";":
+        return "."
+    comma = point = 0
+    for j, cell in enumerate(raw.header):
+        key = cell.strip().lower()
+        col = table.by_name.get(key)
+        if col is None or col.kind not in ("float", "percent"):
+            continue
+        for text in {row[j] for row in raw.rows if j < len(row)}:
+            text = text.strip().replace("\u00a0", "").replace(" ", "")
+            if "," in text:
+                comma += bool(_COMMA_NUMBER.fullmatch(text))
+            elif "." in text:
+                point += bool(_POINT_NUMBER.fullmatch(text))
+    if comma or point:
+        return "," if comma >= point else "."
+    return raw.dialect.decimal
+
+
+def to_rows(frame: pd.DataFrame, decimal: str = ".") -> tuple[list[str], list[list[str]]]:
+    """Header and rows of strings for writing; blanks for missing values; floats with the
+    decimal mark ``decimal``."""
     columns: list[list[str]] = []
     for name in frame.columns:
         s = frame[name]
         if pd.api.types.is_float_dtype(s.dtype):
-            cells = ["" if pd.isna(v) else format_float(v) for v in s.tolist()]
+            cells = ["" if pd.isna(v) else format_float(v, decimal) for v in s.tolist()]
         elif pd.api.types.is_integer_dtype(s.dtype):
             cells = ["" if pd.isna(v) else str(int(v)) for v in s.tolist()]
         else:

@@ -30,12 +30,18 @@ class Baseline:
     ``frame`` is the table as loaded (``None``: unknown, so every row counts as an edit);
     ``digest`` the sha256 of the file's bytes (``None``: there was no file; any other string
     that is not a sha256, such as ``"(from workbook)"``, says the file exists but its bytes
-    are unknown, so saving an edit over it reports a conflict); ``dialect`` how it is written.
+    are unknown, so saving an edit over it reports a conflict); ``dialect`` how it is written
+    (delimiter, BOM, line breaks, decimal mark). ``texts`` and ``header_text`` are the text
+    of each row of ``frame`` and of the header as they stand in the file (``None``: unknown):
+    a save writes a row it did not change back as exactly that text, so that ``80%`` stays
+    ``80%`` and ``0,50`` stays ``0,50``.
     """
 
     frame: pd.DataFrame | None = None
     digest: str | None = None
     dialect: Dialect = DEFAULT_DIALECT
+    texts: list[str] | None = None
+    header_text: str | None = None
 
     @property
     def existed(self) -> bool:
@@ -213,7 +219,8 @@ class Workshop:
         return dump_meta(self.meta)
 
     def mark_saved(self, files: Mapping[str, bytes | None],
-                   dialects: Mapping[str, Dialect] | None = None) -> None:
+                   dialects: Mapping[str, Dialect] | None = None,
+                   texts: Mapping[str, tuple[str, list[str]]] | None = None) -> None:
         """Record that ``files`` now hold this workshop as it is in memory: they were just
         read (a load) or written (a save).
 
@@ -223,9 +230,12 @@ class Workshop:
         the same folder compares the files on disk with these bytes to detect someone else's
         change, and ``workshop.yml`` is written back as this very text while the metadata
         stays unchanged. ``dialects`` (by table name) says how each CSV file is written;
-        tables without one keep theirs.
+        tables without one keep theirs. ``texts`` (by table name) gives the text of the
+        header and of each row of the table as it is in memory, as the file holds them
+        (see :class:`Baseline`); tables without one have none.
         """
         dialects = dialects or {}
+        texts = texts or {}
         for file, data in files.items():
             if file == WORKSHOP_FILE:
                 if data is None:
@@ -238,8 +248,12 @@ class Workshop:
                                  f"or one of {', '.join(_TABLE_OF_FILE)}")
             old = self._baseline.get(name)
             dialect = dialects.get(name) or (old.dialect if old is not None else DEFAULT_DIALECT)
-            self._baseline[name] = Baseline(self.tables[name].copy(),
-                                            None if data is None else digest(data), dialect)
+            frame = self.tables[name]
+            header_text, rows = texts.get(name, (None, None))
+            if rows is not None and len(rows) != len(frame):
+                raise ValueError(f"{len(rows)} row texts for the {len(frame)} rows of {name}")
+            self._baseline[name] = Baseline(frame.copy(), None if data is None else digest(data),
+                                            dialect, rows, header_text)
 
 
 def frames_equal(a: pd.DataFrame, b: pd.DataFrame) -> bool:

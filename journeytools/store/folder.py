@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import errno
 import os
-import shutil
+import stat
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections import deque
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,13 +18,23 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from ..errors import ConflictError, Problem, UsageError, ValidationError
-from ..fsutil import digest, file_digest, write_atomic
+from ..fsutil import (
+    JournalError,
+    Refused,
+    copy_regular,
+    digest,
+    file_digest,
+    pending,
+    read_regular,
+    recover,
+    write_journaled,
+)
 from ..model import csvio
-from ..model.checks import cross_check, warnings_for
+from ..model.checks import check_files, cross_check, warnings_for
 from ..model.meta import dump_meta, load_meta
 from ..model.schema import LOCK_FILE, TABLE_NAMES, TABLES, WORKSHOP_FILE
-from ..model.tables import to_frame, to_rows
-from ..model.workshop import Workshop
+from ..model.tables import decimal_mark, to_frame, to_rows
+from ..model.workshop import Baseline, Workshop
 
 try:
     import fcntl
@@ -31,6 +43,20 @@ except ImportError:  # pragma: no cover - Windows
 
 LOCK_TIMEOUT_S = 60
 _LOCK_POLL_S = 0.05  # longest wait between two attempts at a busy lock
+
+JOURNAL_FILE = ".journeytools.journal"
+"""The journal of a multi-file save, there only while one is under way or was interrupted
+(see :func:`journeytools.fsutil.write_journaled`); hidden, and no part of the workshop."""
+MAX_TABLE_BYTES = 50_000_000
+"""The largest table file read (a larger one is a problem, not a memory exhaustion)."""
+MAX_META_BYTES = 1_000_000
+"""The largest ``workshop.yml`` read."""
+EVIDENCE_AGGREGATES = ("funnel.csv", "stages.csv", "issues.csv", "summary.yml", "mapping.yml")
+"""The files of ``evidence/`` a save into a new folder copies: the aggregates ``journeytools
+evidence`` writes and its mapping; never raw event logs, surveys or verbatim comments unless
+asked (``copy_raw_evidence``)."""
+_FILES = (WORKSHOP_FILE, *(TABLES[n].file for n in TABLE_NAMES))
+_READ_ATTEMPTS = 5
 
 TableSource = bytes | str | csvio.RawTable | None
 """One table as :func:`parse_tables` takes it: CSV bytes or text, rows already split, absent."""
@@ -45,6 +71,9 @@ class Report:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     workshop: Workshop | None = None
+    meta: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    """The checked metadata of ``workshop.yml`` when it could be read, even when other parts
+    have errors (``None``: it could not)."""
 
     @property
     def ok(self) -> bool:
@@ -182,6 +211,7 @@ def parse_tables(tables: Mapping[str, TableSource], meta: MetaSource, *,
     frames: dict[str, Any] = {}
     lines: dict[str, list[int]] = {}
     dialects: dict[str, csvio.Dialect] = {}
+    texts: dict[str, tuple[str, list[str]]] = {}
     for name in TABLE_NAMES:
         spec = TABLES[name]
         source = tables.get(name)
@@ -216,19 +246,24 @@ def parse_tables(tables: Mapping[str, TableSource], meta: MetaSource, *,
             continue
         frames[name] = frame
         lines[name] = row_lines
-        dialects[name] = raw.dialect
+        if raw.texts is not None:  # read from CSV text: its cells tell the decimal mark
+            dialects[name] = dataclasses.replace(raw.dialect, decimal=decimal_mark(raw, spec))
+        else:  # cells from elsewhere (a spreadsheet) are not written as the file was
+            dialects[name] = raw.dialect
         if data is not None:
             files[spec.file] = data
+            if raw.texts is not None and raw.header_text is not None:
+                texts[name] = (raw.header_text, raw.texts)
     if checked is None:
         broken.add("workshop")
     ws = Workshop(checked or {"title": "", "stages": []}, frames, folder)
-    ws.mark_saved(files, dialects)
+    ws.mark_saved(files, dialects, texts)
     errors += cross_check(ws, lines, broken)
     warnings = warnings_for(ws, lines, today) if not errors else []
     ws.warnings = warnings
     errors.sort(key=Problem.sort_key)
     warnings.sort(key=Problem.sort_key)
-    return Report(errors, warnings, ws if not errors else None)
+    return Report(errors, warnings, ws if not errors else None, checked)
 
 
 def _parse_files(files: Mapping[str, bytes | None], folder: Path | None,
@@ -238,23 +273,93 @@ def _parse_files(files: Mapping[str, bytes | None], folder: Path | None,
                         files.get(WORKSHOP_FILE), folder=folder, today=today)
 
 
+def _stamp(folder: Path) -> int | None:
+    try:
+        return os.stat(folder).st_mtime_ns
+    except OSError:
+        return None
+
+
+def _recover_if_free(folder: Path) -> bool:
+    """Finish or undo an interrupted save now, if the folder's lock is free and the folder
+    writable; whether that was done. Never waits: a lock that is held means a save is under
+    way (or the caller holds it, as the ``add_*`` functions do, and will recover when saving)."""
+    try:
+        with folder_lock(folder, timeout=0):
+            recover(folder, JOURNAL_FILE, _FILES)
+    except OSError:  # a busy lock (Timeout is one), a read-only folder, a failed rename
+        return False
+    return True
+
+
+def _read_file(folder: Path, name: str, overlay: Mapping[str, tuple[str, str]]
+               ) -> tuple[bytes | None, Problem | None]:
+    limit = MAX_META_BYTES if name == WORKSHOP_FILE else MAX_TABLE_BYTES
+    if name in overlay:  # a committed save not completed: read what it wrote
+        tmp, sha = overlay[name]
+        try:
+            data = read_regular(folder / tmp, limit)
+        except FileNotFoundError:
+            pass  # already renamed into place
+        except (Refused, OSError) as exc:
+            return None, Problem(name, None, None, None,
+                                 f"cannot read {tmp}, the new {name} of an interrupted save: {exc}")
+        else:
+            if digest(data) == sha:
+                return data, None
+            return None, Problem(name, None, None, None,
+                                 f"{tmp}, the new {name} of an interrupted save, does not hold "
+                                 f"what was saved (damaged?); check the files, then delete it "
+                                 f"and {JOURNAL_FILE}")
+    try:
+        return read_regular(folder / name, limit, root=folder), None
+    except FileNotFoundError:
+        return None, None
+    except Refused as exc:
+        return None, Problem(name, None, None, None, f"cannot read {name}: it {exc}")
+    except OSError as exc:  # no permission, a file where a folder is expected, …
+        return None, Problem(name, None, None, None, f"cannot read {name}: {exc.strerror or exc}; "
+                                                     "expected a readable text file")
+
+
 def _read_folder(folder: Path) -> tuple[dict[str, bytes | None], list[Problem]]:
-    names = [WORKSHOP_FILE] + [TABLES[n].file for n in TABLE_NAMES]
+    """The workshop files' bytes (``None``: absent) and the problems reading them.
+
+    Only regular files are read (a named pipe would hang the read), at most
+    :data:`MAX_TABLE_BYTES` of a table and :data:`MAX_META_BYTES` of ``workshop.yml``; a link
+    is followed only to a file inside the folder. When an interrupted save left a journal or
+    temp files, they are dealt with first (see :func:`load`). Should a save change the folder
+    while it is read (its modification time changes), it is read again, a few times at most,
+    so that a multi-file save is not seen half done.
+    """
     out: dict[str, bytes | None] = {}
     problems: list[Problem] = []
-    for name in names:
+    for _ in range(_READ_ATTEMPTS):
+        before = _stamp(folder)
         try:
-            out[name] = (folder / name).read_bytes()
-        except FileNotFoundError:
-            out[name] = None
-        except OSError as exc:  # a folder named like the file, no permission, …
-            problems.append(Problem(name, None, None, None,
-                                    f"cannot read {name}: {exc.strerror or exc}; expected a readable text file"))
+            state = pending(folder, JOURNAL_FILE, _FILES)
+            if not state.clean and _recover_if_free(folder):
+                state = pending(folder, JOURNAL_FILE, _FILES)
+                before = _stamp(folder)
+        except JournalError as exc:
+            return {}, [Problem(JOURNAL_FILE, None, None, None, str(exc))]
+        overlay = state.overlay()
+        out, problems = {}, []
+        for name in _FILES:
+            data, problem = _read_file(folder, name, overlay)
+            out[name] = data
+            if problem is not None:
+                problems.append(problem)
+        if _stamp(folder) == before:
+            break
     return out, problems
 
 
 def validate(path: str | os.PathLike, today: dt.date | None = None) -> Report:
-    """Check a workshop folder; never raises for bad content (see ``Report.errors``)."""
+    """Check a workshop folder; never raises for bad content (see ``Report.errors``).
+
+    Reads the folder as :func:`load` does, finishing an interrupted save first.
+    """
     folder = Path(path)
     if not folder.exists():
         return Report([Problem(str(folder), None, None, None,
@@ -265,13 +370,34 @@ def validate(path: str | os.PathLike, today: dt.date | None = None) -> Report:
     files, unreadable = _read_folder(folder)
     if unreadable:
         return Report(unreadable)
-    return _parse_files(files, folder, today)
+    report = _parse_files(files, folder, today)
+    if report.meta is not None:  # the files workshop.yml names (logo, based_on), on disk
+        meta_bytes = files.get(WORKSHOP_FILE) or b""
+        found = check_files(folder, report.meta, meta_bytes.decode("utf-8", "replace").lstrip(csvio.BOM))
+        if found:
+            errors = sorted(report.errors + found, key=Problem.sort_key)
+            return Report(errors, [], None, report.meta)
+    return report
 
 
 def load(path: str | os.PathLike) -> Workshop:
     """Load and validate a workshop folder.
 
     Raises ``ValidationError`` listing every problem (file, line, column, value, message).
+
+    Every file is treated as untrusted: only regular files are read (a named pipe or a
+    device is a problem, never a hang), a link only to a file inside the folder, at most
+    :data:`MAX_TABLE_BYTES` per table and :data:`MAX_META_BYTES` of ``workshop.yml``.
+
+    A save that was interrupted (a crash, a kill) is dealt with first, as a database replays
+    its journal: if it got past its commit point (its journal, ``.journeytools.journal``, is
+    there), its remaining renames are done; otherwise its temp files are removed, and the
+    files were never touched. Either way the folder holds wholly the old or wholly the new
+    workshop, and no temp file of a workshop file survives. That needs the folder's lock and
+    write access. When the lock is busy, or the folder cannot be written (read-only media,
+    someone else's folder), nothing is changed: the workshop is read as the completed save
+    would leave it (each file from the save's temp file where it is still there) and the
+    leftovers stay until a load or save that can write.
 
     >>> ws = load("workshops/luggage-store")   # doctest: +SKIP
     >>> list(ws.personas["id"])                 # doctest: +SKIP
@@ -287,30 +413,92 @@ def load(path: str | os.PathLike) -> Workshop:
 # -- saving ---------------------------------------------------------------------------------
 
 
-def _serialise(ws: Workshop) -> dict[str, bytes]:
-    """Bytes of every table that has rows or existed when loaded, plus ``workshop.yml``."""
+def _kept_texts(base: Baseline, header: list[str], rows: list[list[str]], decimal: str
+                ) -> list[str | None] | None:
+    """For each row, its text in the file when the file holds that very row (``None``: a new
+    or changed row); ``None`` when the file's texts are unknown or the columns changed."""
+    if base.frame is None or base.texts is None or base.header_text is None \
+            or len(base.texts) != len(base.frame):
+        return None
+    old_header, old_rows = to_rows(base.frame, decimal)
+    if old_header != header:
+        return None
+    pool: dict[tuple[str, ...], deque[str]] = {}
+    for row, text in zip(old_rows, base.texts):
+        pool.setdefault(tuple(row), deque()).append(text)
+    out: list[str | None] = []
+    for row in rows:
+        same = pool.get(tuple(row))
+        out.append(same.popleft() if same else None)
+    return out
+
+
+def _serialise(ws: Workshop, only: Collection[str] | None = None
+               ) -> tuple[dict[str, bytes], dict[str, tuple[str, list[str]]]]:
+    """Bytes of every table that has rows or existed when loaded (of those in ``only``, when
+    given), plus ``workshop.yml``; and the header and row texts of each table written.
+
+    A table is written the way its file was: delimiter, BOM, line breaks, decimal mark; a
+    row that did not change is written back as the very text it had in the file.
+    """
     files: dict[str, bytes] = {WORKSHOP_FILE: ws.meta_text().encode("utf-8")}
+    texts: dict[str, tuple[str, list[str]]] = {}
     for name in TABLE_NAMES:
+        if only is not None and name not in only:
+            continue
         base = ws.baseline(name)
         frame = ws.tables[name]
         if len(frame) or base.existed or TABLES[name].must_exist:
-            header, rows = to_rows(frame)
-            files[TABLES[name].file] = csvio.write(header, rows, base.dialect)
-    return files
+            dialect = base.dialect
+            header, rows = to_rows(frame, dialect.decimal_mark)
+            kept = _kept_texts(base, header, rows, dialect.decimal_mark)
+            d = dialect.delimiter
+            header_text = csvio.record(header, d)
+            if kept is not None and base.header_text is not None:
+                header_text = base.header_text
+            row_texts = [text if text is not None else csvio.record(row, d)
+                         for row, text in zip(rows, kept or [None] * len(rows))]
+            files[TABLES[name].file] = csvio.assemble(header_text, row_texts, dialect)
+            texts[name] = (header_text, row_texts)
+    return files, texts
 
 
-def save(ws: Workshop, path: str | os.PathLike | None = None) -> Path:
+def _recover(folder: Path) -> None:
+    """Finish or undo an interrupted save; the caller holds the folder's lock."""
+    try:
+        recover(folder, JOURNAL_FILE, _FILES)
+    except JournalError as exc:
+        raise ValidationError([Problem(JOURNAL_FILE, None, None, None, str(exc))]) from None
+
+
+def save(ws: Workshop, path: str | os.PathLike | None = None, *,
+         copy_raw_evidence: bool = False) -> Path:
     """Save a workshop atomically; returns the folder written.
 
     Saving back to the folder it was loaded from writes only the tables changed in memory,
     under the folder lock, and raises ``ConflictError`` when one of them was also changed on
     disk since loading. Saving elsewhere writes the whole workshop. The workshop is checked
     first: an invalid one raises ``ValidationError`` and nothing is written.
+
+    The files change all together or not at all, even if the process is killed midway: they
+    are written to temp files, a journal is committed, then they are renamed into place (see
+    :func:`journeytools.fsutil.write_journaled`); the next load or save finishes the renames
+    of a save killed after its commit point and removes the temp files of one killed before.
+    Each table keeps the way its file was written (delimiter, BOM, line breaks, decimal comma)
+    and each unchanged row its exact text.
+
+    Saving into a new folder also copies, from the folder ``ws`` was loaded from, the logo
+    (``branding.logo``, a file inside that folder) and from ``evidence/`` only what
+    :data:`EVIDENCE_AGGREGATES` names: the aggregates ``journeytools evidence`` writes and its
+    mapping. Raw event logs, survey answers, verbatim comments, notes and anything else in
+    ``evidence/`` stay behind unless ``copy_raw_evidence=True``, which copies all of
+    ``evidence/``. Links and special files are never copied (nor followed), and files already
+    in the new folder are not replaced.
     """
     if path is None and ws.path is None:
         raise UsageError("this workshop was not loaded from a folder: pass a path to save it to")
     target = Path(path if path is not None else ws.path)  # type: ignore[arg-type]
-    files = _serialise(ws)
+    files, texts = _serialise(ws)
     check = _parse_files(files, target)
     if check.errors:
         raise ValidationError(check.errors)
@@ -318,10 +506,11 @@ def save(ws: Workshop, path: str | os.PathLike | None = None) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     with folder_lock(target):
         if same:
-            _write_changes(ws, target, files)
+            _write_changes(ws, target, files, texts)
         else:
-            write_atomic({target / name: data for name, data in files.items()})
-            _copy_assets(ws, target)
+            _recover(target)
+            write_journaled(target, files, JOURNAL_FILE)
+            _copy_assets(ws, target, copy_raw_evidence)
     return target
 
 
@@ -332,17 +521,24 @@ def save_changes(ws: Workshop, folder: str | os.PathLike | None = None) -> list[
     Raises ``ConflictError``, writing nothing, when a file to write was also changed on disk
     since. Unlike :func:`save` it neither checks the workshop nor takes the folder lock: the
     caller holds :func:`folder_lock` and has checked what it changed (as the ``add_*``
-    functions do, re-reading the folder under the lock).
+    functions do, re-reading the folder under the lock). Like :func:`save` it first finishes
+    or undoes an interrupted save, and writes several files all-or-nothing.
     """
     target = Path(folder) if folder is not None else ws.path
     if target is None:
         raise UsageError("this workshop was not loaded from a folder: pass the folder")
-    return _write_changes(ws, Path(target), _serialise(ws))
-
-
-def _write_changes(ws: Workshop, folder: Path, files: dict[str, bytes]) -> list[str]:
-    """Write only what changed in memory; refuse when the same table changed on disk too."""
     changed = ws.changed_tables()
+    return _write_changes(ws, Path(target), *_serialise(ws, changed), changed=changed)
+
+
+def _write_changes(ws: Workshop, folder: Path, files: dict[str, bytes],
+                   texts: Mapping[str, tuple[str, list[str]]],
+                   changed: list[str] | None = None) -> list[str]:
+    """Write only what changed in memory (``changed``: the tables, when already known);
+    refuse when the same table changed on disk too."""
+    _recover(folder)
+    if changed is None:
+        changed = ws.changed_tables()
     conflicts = []
     for name in changed:
         if file_digest(folder / TABLES[name].file) != ws.baseline(name).digest:
@@ -356,19 +552,65 @@ def _write_changes(ws: Workshop, folder: Path, files: dict[str, bytes]) -> list[
         raise ConflictError(conflicts, str(folder))
     names = [TABLES[n].file for n in changed] + ([WORKSHOP_FILE] if meta_changed else [])
     out = {name: files[name] for name in names}
-    write_atomic({folder / name: data for name, data in out.items()})
-    ws.mark_saved(out)
+    write_journaled(folder, out, JOURNAL_FILE)
+    ws.mark_saved(out, texts={n: texts[n] for n in changed})
     return names
 
 
-def _copy_assets(ws: Workshop, target: Path) -> None:
-    """Carry the evidence folder and the logo along when saving to a new folder."""
+def _real_dir(path: Path) -> bool:
+    """A folder, and not a link to one."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _copy_tree(src: Path, dst: Path) -> None:
+    """Copy the regular files under ``src`` into ``dst``, keeping files already there;
+    links, pipes and devices are skipped, never followed."""
+    try:
+        entries = sorted(os.scandir(src), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        out = dst / entry.name
+        if entry.is_dir(follow_symlinks=False):
+            if not os.path.lexists(out) or _real_dir(out):
+                _copy_tree(Path(entry.path), out)
+        elif entry.is_file(follow_symlinks=False) and not os.path.lexists(out):
+            copy_regular(Path(entry.path), out)
+
+
+def _copy_assets(ws: Workshop, target: Path, copy_raw_evidence: bool = False) -> None:
+    """Carry the evidence aggregates (all of ``evidence/`` with ``copy_raw_evidence``) and
+    the logo along when saving to a new folder (see :func:`save`)."""
     if ws.path is None:
         return
     src = Path(ws.path)
-    if (src / "evidence").is_dir() and not (target / "evidence").exists():
-        shutil.copytree(src / "evidence", target / "evidence")
+    if src.resolve() == target.resolve():
+        return
+    evidence, into = src / "evidence", target / "evidence"
+    if _real_dir(evidence) and (not os.path.lexists(into) or _real_dir(into)):
+        if copy_raw_evidence:
+            _copy_tree(evidence, into)
+        else:
+            for name in EVIDENCE_AGGREGATES:
+                if not os.path.lexists(into / name):
+                    copy_regular(evidence / name, into / name)
     logo = ws.branding.get("logo")
-    if logo and (src / str(logo)).is_file() and not (target / str(logo)).exists():
-        (target / str(logo)).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(src / str(logo), target / str(logo))
+    if not logo or not isinstance(logo, str):
+        return
+    rel = Path(logo)
+    if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+        return  # only a file inside the workshop folder is part of it
+    real_src = os.path.realpath(src)
+    if os.path.commonpath([os.path.realpath(src / rel), real_src]) != real_src:
+        return  # a link on the way leads out of the folder
+    dst = target / rel
+    if os.path.lexists(dst):
+        return
+    parent = dst.parent
+    while parent != target and not os.path.lexists(parent):
+        parent = parent.parent
+    if parent == target or _real_dir(parent):
+        copy_regular(src / rel, dst)

@@ -10,6 +10,7 @@ import pytest
 
 import journeytools as jt
 from journeytools.fsutil import write_atomic, write_text_atomic
+
 from helpers import write_workshop
 
 

@@ -16,6 +16,7 @@ import journeytools as jt
 from journeytools.store import folder as folder_mod
 from journeytools.store.folder import folder_lock
 from journeytools.store.starters import new_workshop
+
 from helpers import write_workshop
 
 LOCK = ".journeytools.lock"

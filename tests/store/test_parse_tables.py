@@ -15,6 +15,7 @@ from journeytools.model import csvio
 from journeytools.model.schema import TABLE_NAMES, TABLES, WORKSHOP_FILE
 from journeytools.model.workshop import Baseline
 from journeytools.store.folder import folder_lock, parse_tables, save_changes
+
 from helpers import PAIN_POINTS, WORKSHOP_YML, write_workshop
 
 
