@@ -27,7 +27,7 @@ os.environ.pop("JOURNEYTOOLS_HOME", None)
 
 
 def copy_workshop(src: Path, dst: Path) -> Path:
-    shutil.copytree(src, dst, ignore=shutil.ignore_patterns(".journeytools.lock", "*.tmp"))
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns(".journeytools.lock", ".journeytools.journal", "*.tmp"))
     return dst
 
 

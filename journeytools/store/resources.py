@@ -18,6 +18,10 @@ from pathlib import Path
 from ..errors import JourneyToolsError
 
 HOME_ENV = "JOURNEYTOOLS_HOME"
+# Set by `journeytools lab WORKSHOP`: the workshop a guided notebook opens when its `workshop`
+# parameter is left blank.
+WORKSHOP_ENV = "JOURNEYTOOLS_WORKSHOP"
+DEFAULT_EXAMPLE = "../workshops/luggage-store"  # relative to the notebooks folder
 # Where each kind lives: inside the package, and in a JOURNEYTOOLS_HOME (the repository layout).
 _KINDS = {
     "notebooks": ("notebooks", "notebooks"),
@@ -27,7 +31,7 @@ _KINDS = {
 }
 REPORT_NOTEBOOK = "persona_report.ipynb"
 # Never copied to a user's folder: the learner's own map and editor leftovers.
-_SKIP = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", ".journeytools.lock", "*.tmp",
+_SKIP = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", ".journeytools.lock", ".journeytools.journal", "*.tmp",
                                "my-first-map")
 
 

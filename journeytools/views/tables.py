@@ -120,7 +120,13 @@ def locate(path: str | os.PathLike, notebook_dir: str | os.PathLike | None = Non
     starts kernels in the notebook's folder), then against ``notebook_dir`` (default: the
     guided notebooks shipped with the package), so ``"../workshops/luggage-store"`` works from
     a clone, a folder made by ``journeytools notebooks DIR`` and a headless run alike.
+    A blank path means ``$JOURNEYTOOLS_WORKSHOP`` (set by ``journeytools lab WORKSHOP``), else
+    the worked example.
     """
+    if not str(path).strip():  # blank: the workshop `journeytools lab` opened, else the example
+        from ..store.resources import DEFAULT_EXAMPLE, WORKSHOP_ENV
+
+        path = os.environ.get(WORKSHOP_ENV, "").strip() or DEFAULT_EXAMPLE
     p = Path(path).expanduser()
     if p.is_absolute() or p.exists():
         return p.resolve() if p.exists() else p

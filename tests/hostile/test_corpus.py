@@ -32,7 +32,6 @@ from corpus import CASES, PENDING, SOURCE, Case
 COMMAND_LIMIT_S = 5.0
 CHECK_LIMIT_S = 2.0
 EVERY = {**CASES, **PENDING}
-WIRING = {name for name, c in PENDING.items() if "check_files" in c.needs}
 
 
 def hostile(name: str, tmp_path: Path) -> tuple[Case, Path]:
@@ -125,7 +124,7 @@ def test_report_refuses_before_building_anything(name: str, tmp_path: Path) -> N
 LOGO_CASES = sorted(name for name, c in EVERY.items() if c.logo)
 
 
-@pytest.mark.parametrize("name", sorted(WIRING | {n for n in CASES if n.startswith("logo")}))
+@pytest.mark.parametrize("name", sorted(n for n, c in EVERY.items() if c.on_disk or n.startswith("logo")))
 def test_check_files_names_workshop_yml_and_the_line(name: str, tmp_path: Path) -> None:
     c = EVERY[name]
     folder = c.make(tmp_path)
@@ -133,7 +132,7 @@ def test_check_files_names_workshop_yml_and_the_line(name: str, tmp_path: Path) 
     meta, _, problems = parse_yaml(text, "workshop.yml")
     assert not problems
     found = [str(p) for p in check_files(folder, meta)]
-    if name in CASES:  # refused by its shape already, when workshop.yml was read
+    if not c.on_disk:  # refused by its shape already, when workshop.yml was read
         assert found == []
         return
     assert len(found) == 1 and re.match(r"workshop\.yml:[0-9]+: ", found[0]), found
