@@ -4,6 +4,11 @@ Every editor owns its folder path and a private copy of the workshop loaded from
 here touches module-level state. Edits are checked on the spot with the same rules as
 ``jt.validate`` and written with ``jt.save`` (atomic, under the folder lock, refusing to
 overwrite a table somebody else changed meanwhile).
+
+Stable hooks for browser tests and assistive technology: every editor carries the CSS classes
+``jt-editor`` and ``jt-<its class name in kebab case>`` (``jt-pain-point-form``), its status line
+``jt-status`` and its chart ``jt-chart``; a labelled field's row carries ``jt-field`` and
+``jt-field-<name>``, and its label is a real ``<label>`` of the input (its accessible name).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import html
 import math
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -94,10 +100,30 @@ def build_table(table: str, columns: list[str], records: list[dict[str, Any]]) -
     return pd.DataFrame(data, columns=columns)
 
 
-def field_row(label: str, widget: w.Widget, note: w.HTML, width: str = "11em") -> w.HBox:
-    """A labelled field with its message to the right."""
-    return w.HBox([w.HTML(f"<b>{html.escape(label)}</b>", layout=w.Layout(width=width)), widget,
-                   note], layout=w.Layout(align_items="center"))
+def field_row(label: str, widget: w.Widget, note: w.HTML, width: str = "11em",
+              name: str | None = None) -> w.HBox:
+    """A labelled field with its message to the right.
+
+    The label is the widget's own ``description`` (a ``<label>`` for the input: its accessible
+    name, what screen readers and ``get_by_label`` find), ``width`` wide, in bold; the input keeps
+    its width. The row gets the classes ``jt-field`` and ``jt-field-<name>``, the message ``jt-note``.
+    """
+    widget.description = f"<b>{html.escape(label)}</b>"
+    widget.description_allow_html = True
+    widget.style.description_width = width
+    widget.layout.width = f"calc({width} + {widget.layout.width or 'var(--jp-widgets-inline-width)'})"
+    note.add_class("jt-note")
+    row = w.HBox([widget, note], layout=w.Layout(align_items="center"))
+    row.add_class("jt-field")
+    if name:
+        row.add_class(f"jt-field-{css_name(name)}")
+    return row
+
+
+def css_name(text: str) -> str:
+    """``text`` as a CSS class fragment: ``PainPointForm`` → ``pain-point-form``, ``a_b`` → ``a-b``."""
+    kebab = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", text).lower()
+    return re.sub(r"[^a-z0-9-]+", "-", kebab).strip("-")
 
 
 def problems_text(problems: list[Problem], limit: int = 6) -> str:
@@ -139,11 +165,16 @@ class Editor(w.VBox):
     def __init__(self, folder: str | os.PathLike, chart: ChartFn | None = None,
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.add_class("jt-editor")
+        self.add_class(f"jt-{css_name(type(self).__name__)}")
         self.folder = Path(folder)
         self.status = w.HTML()
+        self.status.add_class("jt-status")
         self.saves = 0
         self._listeners: list[Listener] = []
         self.chart = ChartPanel(chart) if chart is not None else None
+        if self.chart is not None:
+            self.chart.add_class("jt-chart")
         self.ws = load(self.folder)
 
     # -- wiring ----------------------------------------------------------------------------

@@ -33,7 +33,7 @@ class _Form(Editor):
         self.hints[name] = hint
         self.fields[name] = widget
         widget.observe(lambda _c, n=name: self.check(n), names="value")
-        return field_row(label, widget, note)
+        return field_row(label, widget, note, name=name)
 
     def _start(self) -> None:
         self.fields: dict[str, w.ValueWidget] = {}
@@ -60,6 +60,7 @@ class _Form(Editor):
 
     def _buttons(self, label: str) -> w.Button:
         button = w.Button(description=label, icon="save", button_style="primary")
+        button.add_class("jt-save")
         button.on_click(lambda _b: self.save())
         return button
 
@@ -170,7 +171,7 @@ class PersonaForm(_Form):
             values["id"] = pid
             records[list(frame["id"]).index(pid)].update(values)
         columns = list(frame.columns) + [c for c in values if c not in frame.columns]
-        done = f"Saved persona {values['name']!s} ({values['id']})"
+        done = f"Saved persona {values['name']!s} ({values['id']}) to personas.csv"
         if not self._commit("personas", build_table("personas", columns, records), done):
             return False
         self._initial = values["id"]
@@ -337,7 +338,7 @@ class PainPointForm(_Form):
         self.description.value = ""
         self.evidence.value = ""
         self.notes["description"].value = ""
-        self._saved(f"Added pain point {new_id} (pain score "
+        self._saved(f"Added pain point {new_id} to pain_points.csv (pain score "
                     f"{self.severity.value * self.frequency.value})", reload=True)
         return True
 
@@ -398,7 +399,8 @@ class OpportunityForm(_Form):
         self.title.value = ""
         self.description.value = ""
         self.notes["title"].value = ""
-        self._saved(f"Added idea {new_id}: score it in the opportunity grid", reload=True)
+        self._saved(f"Added idea {new_id} to opportunities.csv: score it in the opportunity grid",
+                    reload=True)
         return True
 
 
@@ -439,4 +441,5 @@ class ReviewForm(_Form):
         meta = copy.deepcopy(self.ws.meta)
         meta["reviewed"] = dt.date.fromisoformat(self.reviewed.value.strip())
         meta["review_every_months"] = int(self.every.value)
-        return self._commit(None, None, f"Marked as reviewed on {meta['reviewed']}", meta=meta)
+        return self._commit(None, None, f"Marked as reviewed on {meta['reviewed']} in workshop.yml",
+                            meta=meta)

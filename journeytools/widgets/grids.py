@@ -20,7 +20,7 @@ from ..model.schema import STATUSES, TABLES, TOUCHPOINT_KINDS
 from ..model.tables import format_float
 from ..model.workshop import Workshop
 from ..vocab import IMPACT_VALUES, IMPACT_WORDS, labelled
-from ._base import ChartFn, Editor, build_table, cell_text, check_cell, choices, message
+from ._base import ChartFn, Editor, build_table, cell_text, check_cell, choices, css_name, message
 
 Options = Callable[[Workshop], list[tuple[str, str]]]
 
@@ -42,9 +42,9 @@ class GridRow:
         self.index = index  # position in the table when loaded; None for a new row
         self.cells = cells
         self.remove = w.Checkbox(False, description="remove", indent=False,
-                                 layout=w.Layout(width="6em"))
-        self.message = w.HTML()
-        self.box = w.HBox([*cells.values(), self.remove, self.message])
+                                 layout=w.Layout(width="6em")).add_class("jt-remove")
+        self.message = w.HTML().add_class("jt-row-message")
+        self.box = w.HBox([*cells.values(), self.remove, self.message]).add_class("jt-grid-row")
 
     def values(self) -> dict[str, str]:
         return {k: str(c.value) for k, c in self.cells.items()}
@@ -88,6 +88,10 @@ class TableGrid(Editor):
         else:
             cell = w.Text(value, continuous_update=False, layout=layout,
                           placeholder=col.label.lower())
+        # the heading above is only text: a zero-width label gives the cell its accessible name
+        cell.description = col.label
+        cell.style.description_width = "0px"
+        cell.add_class(f"jt-cell-{css_name(col.name)}")
         cell.observe(lambda _change: self._check_all(), names="value")
         return cell
 
@@ -106,10 +110,10 @@ class TableGrid(Editor):
     def _build(self) -> None:
         self.rows = [self._row(i) for i in self._visible()]
         header = w.HBox([w.HTML(f"<b>{html.escape(c.label)}</b>", layout=w.Layout(width=c.width))
-                         for c in self.columns])
-        add = w.Button(description=f"Add {self.noun}", icon="plus")
+                         for c in self.columns]).add_class("jt-grid-header")
+        add = w.Button(description=f"Add {self.noun}", icon="plus").add_class("jt-add-row")
         add.on_click(lambda _b: self.add_row())
-        save = w.Button(description="Save", icon="save", button_style="primary")
+        save = w.Button(description="Save", icon="save", button_style="primary").add_class("jt-save")
         save.on_click(lambda _b: self.save())
         self._header, self._buttons = header, w.HBox([add, save])
         self._arrange()

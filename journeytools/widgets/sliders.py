@@ -21,9 +21,12 @@ from ._base import ChartFn, Editor, build_table, message
 FACES = {v: f"{face(v)} {EMOTION_WORDS[v]}" for v in EMOTION_WORDS}
 
 
-def _slider(value: int, description: str = "") -> w.IntSlider:
-    return w.IntSlider(value=value, min=1, max=5, step=1, description=description,
-                       continuous_update=False, layout=w.Layout(width="18em"))
+def _slider(value: int, description: str = "", css: str = "") -> w.IntSlider:
+    slider = w.IntSlider(value=value, min=1, max=5, step=1, description=description,
+                         continuous_update=False, layout=w.Layout(width="18em"))
+    if css:
+        slider.add_class(css)
+    return slider
 
 
 def _label(text: str, width: str = "28em") -> w.HTML:
@@ -72,7 +75,7 @@ class EmotionSliders(_TableSliders):
             raw = steps["emotion"].iloc[file_row] if "emotion" in steps.columns else None
             emotion = None if raw is None or pd.isna(raw) else int(raw)
             rated = emotion is not None
-            slider = _slider(3 if emotion is None else emotion)
+            slider = _slider(3 if emotion is None else emotion, css="jt-emotion")
             note = w.HTML(message(FACES[slider.value], "hint") if rated
                           else message("not rated yet: move the slider to rate", "hint"))
             slider.observe(self._on_change(len(self.sliders)), names="value")
@@ -80,7 +83,7 @@ class EmotionSliders(_TableSliders):
             self.messages.append(note)
             self._rows.append(file_row)
             what = f"{step['stage_name']} · {step['touchpoint_name']}: {shorten(one_line(step['action']), 60)}"
-            boxes.append(w.HBox([_label(what), slider, note]))
+            boxes.append(w.HBox([_label(what), slider, note]).add_class("jt-step-row"))
         title = w.HTML(f"<b>How does {html.escape(self.ws.persona_name(self.persona))} feel at "
                        f"each step?</b> 1 = {EMOTION_WORDS[1]}, 3 = {EMOTION_WORDS[3]}, 5 = {EMOTION_WORDS[5]}")
         if not boxes:
@@ -92,7 +95,7 @@ class EmotionSliders(_TableSliders):
         def handler(change: dict) -> None:
             value = int(change["new"])
             if self._set_cells(self._rows[k], {"emotion": value},
-                               f"Saved: step {k + 1} feels {FACES[value]}"):
+                               f"Saved steps.csv: step {k + 1} feels {FACES[value]}"):
                 self.messages[k].value = message(FACES[value], "hint")
         return handler
 
@@ -142,16 +145,16 @@ class PainScoreSliders(_TableSliders):
         self._rows = keep
         boxes = []
         for k, i in enumerate(keep):
-            sev = _slider(int(pp["severity"].iloc[i]), "severity")
-            freq = _slider(int(pp["frequency"].iloc[i]), "frequency")
-            score = w.HTML(self._score_text(sev.value, freq.value))
+            sev = _slider(int(pp["severity"].iloc[i]), "severity", "jt-severity")
+            freq = _slider(int(pp["frequency"].iloc[i]), "frequency", "jt-frequency")
+            score = w.HTML(self._score_text(sev.value, freq.value)).add_class("jt-score")
             sev.observe(self._on_change(k), names="value")
             freq.observe(self._on_change(k), names="value")
             self.severity.append(sev)
             self.frequency.append(freq)
             self.scores.append(score)
             label = _label(f"{pp['id'].iloc[i]}: {shorten(one_line(pp['description'].iloc[i]), 70)}")
-            boxes.append(w.HBox([label, w.VBox([sev, freq]), score]))
+            boxes.append(w.HBox([label, w.VBox([sev, freq]), score]).add_class("jt-pain-row"))
         title = w.HTML("<b>Severity</b> (how bad, 1–5) × <b>frequency</b> (how often, 1–5) = "
                        "pain score (1–25)")
         if not boxes:
@@ -167,6 +170,7 @@ class PainScoreSliders(_TableSliders):
         def handler(_change: dict) -> None:
             sev, freq = int(self.severity[k].value), int(self.frequency[k].value)
             if self._set_cells(self._rows[k], {"severity": sev, "frequency": freq},
-                               f"Saved: {self.ids[k]} scores {sev} × {freq} = {sev * freq}"):
+                               f"Saved pain_points.csv: {self.ids[k]} scores {sev} × {freq} = "
+                               f"{sev * freq}"):
                 self.scores[k].value = self._score_text(sev, freq)
         return handler

@@ -50,13 +50,13 @@ class DotVoting(Editor):
         self.voter_note, self.item_note, self.votes_note = w.HTML(), w.HTML(), w.HTML()
         self.voter.observe(lambda _c: self.check(), names="value")
         self.votes.observe(lambda _c: self.check(), names="value")
-        button = w.Button(description="Vote", icon="check", button_style="primary")
+        button = w.Button(description="Vote", icon="check", button_style="primary").add_class("jt-vote")
         button.on_click(lambda _b: self.vote())
         intro = w.HTML(f"<b>Dot voting</b>: {budget} dots each. Put them on what matters most to "
                        "customers; several dots on one item is fine.")
-        self._layout(intro, field_row("Your name", self.voter, self.voter_note),
-                     field_row("Vote for", self.item, self.item_note),
-                     field_row("Dots", self.votes, self.votes_note), button)
+        self._layout(intro, field_row("Your name", self.voter, self.voter_note, name="voter"),
+                     field_row("Vote for", self.item, self.item_note, name="item"),
+                     field_row("Dots", self.votes, self.votes_note, name="votes"), button)
 
     def dots_left(self, voter: str | None = None) -> int:
         """Dots the voter has left, read from the folder (other voters may have voted)."""
@@ -99,5 +99,5 @@ class DotVoting(Editor):
             return False
         self.voter_note.value = message(f"{left} of {self.ws.dots_per_voter} dots left", "hint")
         self._saved(f"{self.voter.value}: {self.votes.value} dot(s) on {self.item.value}; "
-                    f"{left} left", reload=True)
+                    f"{left} left (saved to votes.csv)", reload=True)
         return True
