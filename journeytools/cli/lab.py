@@ -15,9 +15,10 @@ from pathlib import Path
 
 import typer
 
+from ..store.resources import WORKSHOP_ENV
 from .common import out, run
 
-WORKSHOP_ENV = "JOURNEYTOOLS_WORKSHOP"
+__all__ = ["WORKSHOP_ENV", "lab_command", "notebooks_home", "register"]
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -34,10 +35,32 @@ def notebooks_home(cwd: Path, chosen: Path | None) -> tuple[Path, bool]:
     return home, not (home / "notebooks" / "00_start_here.ipynb").is_file()
 
 
+# Settings for the back of the room: a light theme with large type, and no news pop-ups.
+PROJECTOR_SETTINGS = {
+    "@jupyterlab/apputils-extension/themes.jupyterlab-settings": {
+        "theme": "JupyterLab Light",
+        "overrides": {"code-font-size": "20px", "content-font-size1": "20px", "ui-font-size1": "17px"},
+    },
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
+}
+
+
+def projector_settings(folder: Path) -> Path:
+    """Write JupyterLab user settings for a projector into ``folder``; returns it (for
+    ``$JUPYTERLAB_SETTINGS_DIR``)."""
+    import json
+
+    for name, value in PROJECTOR_SETTINGS.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value, indent=2) + "\n", encoding="utf-8")
+    return folder
+
+
 def lab_command(root: Path, port: int | None, browser: bool, as_root: bool) -> list[str]:
     """The ``jupyter lab`` command line for ``root`` (the folder holding ``notebooks/``)."""
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}",
-           f"--ServerApp.default_url=/lab/tree/notebooks/00_start_here.ipynb"]
+           "--ServerApp.default_url=/lab/tree/notebooks/00_start_here.ipynb"]
     if port is not None:
         cmd += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
     if not browser:
@@ -57,7 +80,10 @@ def register(app: typer.Typer) -> None:
                                                     "holds them, else ./journeytools-notebooks)."),
             port: int | None = typer.Option(None, "--port", min=1, max=65535, help="Port for JupyterLab."),
             browser: bool = typer.Option(True, "--browser/--no-browser",
-                                         help="Open a browser (default) or only print the address.")) -> None:
+                                         help="Open a browser (default) or only print the address."),
+            projector: bool = typer.Option(False, "--projector",
+                                           help="Light theme with large fonts for the back of the room "
+                                                "(your own JupyterLab settings are left alone).")) -> None:
         """Open JupyterLab on the guided notebooks, with WORKSHOP preselected."""
         import subprocess
 
@@ -85,6 +111,8 @@ def register(app: typer.Typer) -> None:
                 import jupyterlab  # noqa: F401
             except ImportError:
                 raise UsageError("JupyterLab is not installed: pip install jupyterlab") from None
+            if projector:
+                env["JUPYTERLAB_SETTINGS_DIR"] = str(projector_settings(home / ".jupyterlab-projector"))
             as_root = hasattr(os, "geteuid") and os.geteuid() == 0
             out.print(f"JupyterLab on {home / 'notebooks'}"
                       + (f", workshop {env[WORKSHOP_ENV]}" if WORKSHOP_ENV in env else "")

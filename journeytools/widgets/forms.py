@@ -59,7 +59,8 @@ class _Form(Editor):
         return errors
 
     def _buttons(self, label: str) -> w.Button:
-        button = w.Button(description=label, icon="save", button_style="primary")
+        button = w.Button(description=label, icon="save", button_style="primary",
+                          layout=w.Layout(width="auto"))  # the whole label, at any font size
         button.add_class("jt-save")
         button.on_click(lambda _b: self.save())
         return button

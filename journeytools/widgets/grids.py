@@ -111,7 +111,8 @@ class TableGrid(Editor):
         self.rows = [self._row(i) for i in self._visible()]
         header = w.HBox([w.HTML(f"<b>{html.escape(c.label)}</b>", layout=w.Layout(width=c.width))
                          for c in self.columns]).add_class("jt-grid-header")
-        add = w.Button(description=f"Add {self.noun}", icon="plus").add_class("jt-add-row")
+        add = w.Button(description=f"Add {self.noun}", icon="plus",
+                       layout=w.Layout(width="auto")).add_class("jt-add-row")
         add.on_click(lambda _b: self.add_row())
         save = w.Button(description="Save", icon="save", button_style="primary").add_class("jt-save")
         save.on_click(lambda _b: self.save())

@@ -63,3 +63,26 @@ def test_lab_starts_on_a_copy_and_prints_a_token_url(tmp_path: Path, luggage: Pa
         proc.wait(timeout=30)
     _, alive = psutil.wait_procs(children, timeout=20)
     assert not alive  # SIGTERM to journeytools stops JupyterLab as well
+
+
+def test_projector_settings_are_large_and_light(tmp_path: Path) -> None:
+    import json
+
+    from journeytools.cli.lab import projector_settings
+
+    folder = projector_settings(tmp_path / "settings")
+    theme = json.loads((folder / "@jupyterlab/apputils-extension/themes.jupyterlab-settings").read_text())
+    assert theme["theme"] == "JupyterLab Light"
+    assert all(int(v.removesuffix("px")) >= 17 for v in theme["overrides"].values())
+
+
+def test_scribe_notebooks_show_forms_not_python() -> None:
+    import json
+
+    root = Path(__file__).resolve().parents[2] / "notebooks"
+    for name in ("01_scope_and_personas", "02_touchpoints_and_journey", "03_pain_points",
+                 "04_opportunities", "05_review"):
+        cells = [c for c in json.loads((root / f"{name}.ipynb").read_text())["cells"] if c["cell_type"] == "code"]
+        assert "parameters" in cells[0]["metadata"]["tags"]
+        assert not cells[0]["metadata"].get("jupyter", {}).get("source_hidden")  # the one cell to edit
+        assert all(c["metadata"].get("jupyter", {}).get("source_hidden") for c in cells[1:]), name

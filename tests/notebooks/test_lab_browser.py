@@ -228,6 +228,10 @@ class Notebook:
             const bar = document.querySelector('#jp-main-statusbar');
             return bar && /Python 3 \\(ipykernel\\) \\| Idle/.test(bar.textContent);
         }""", timeout=90_000)
+        # the scribe's notebooks open with their Python collapsed; the prompts this test waits
+        # for are part of the input, so show it (View → Expand All Code), as a curious scribe would
+        page.get_by_role("menuitem", name="View", exact=True).click()
+        page.get_by_role("menuitem", name=re.compile(r"^Expand All Code")).click()
         for attempt in range(2):  # once more only if the first click started nothing at all
             page.get_by_role("menuitem", name="Run", exact=True).click()
             page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
