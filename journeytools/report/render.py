@@ -102,9 +102,27 @@ def _chromium(html: str, out: Path, base: Path) -> None:
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
                f"--user-data-dir={tmp}/profile", "--no-pdf-header-footer",
                f"--print-to-pdf={out}", page.as_uri()]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        # its own process group, killed whole on any way out (timeout, a stopped report run)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
+        try:
+            _, stderr = proc.communicate(timeout=120)
+        except BaseException:
+            _kill_group(proc)
+            raise
         if proc.returncode != 0 or not out.is_file():
-            raise RuntimeError(f"chromium could not print {out.name}: {proc.stderr.strip()[-300:]}")
+            raise RuntimeError(f"chromium could not print {out.name}: {(stderr or '').strip()[-300:]}")
+
+
+def _kill_group(proc: subprocess.Popen[str]) -> None:
+    import os
+    import signal
+
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
 
 
 PDF_ENGINES: dict[str, Callable[[str, Path, Path], None]] = {
