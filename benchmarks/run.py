@@ -16,10 +16,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-import journeytools as jt  # noqa: E402
-from journeytools import scoring  # noqa: E402
 from generate import generate  # noqa: E402
 from naive import naive_load, naive_score  # noqa: E402
+
+import journeytools as jt  # noqa: E402
+from journeytools import scoring  # noqa: E402
 
 
 def best_of(fn, repeat: int = 5) -> float:

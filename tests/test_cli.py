@@ -6,11 +6,11 @@ import json
 import subprocess
 import sys
 
-import pytest
 from typer.testing import CliRunner
 
 import journeytools as jt
 from journeytools.cli import app
+
 from helpers import write_workshop
 
 runner = CliRunner()
@@ -83,7 +83,7 @@ def test_score_json_and_csv(luggage):
     c = invoke("score", str(luggage), "--format", "csv", "--top", "3")
     lines = c.output.splitlines()
     assert lines[0].startswith("section,rank,id")
-    assert sum(1 for l in lines if l.startswith("pain_point,")) == 3
+    assert sum(1 for line in lines if line.startswith("pain_point,")) == 3
 
 
 def test_score_table_and_persona(luggage):

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _name(spec: str) -> str:
-    return re.split(r"[<>=!~ \[]", spec, 1)[0].lower().replace("_", "-")
+    return re.split(r"[<>=!~ \[]", spec, maxsplit=1)[0].lower().replace("_", "-")
 
 
 def test_environment_yml_matches_pyproject():

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import journeytools as jt
 from journeytools import scoring
+
 from helpers import write_workshop
 
 

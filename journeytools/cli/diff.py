@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 from dataclasses import replace
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -28,7 +27,7 @@ read, 2 on a usage error.
 """
 
 
-class DiffFormat(str, enum.Enum):
+class DiffFormat(enum.StrEnum):
     text = "text"
     markdown = "markdown"
     json = "json"
@@ -49,8 +48,8 @@ def _load(path: Path, rev: str | None):  # -> Workshop
                                for p in exc.problems], exc.warnings) from None
 
 
-def resolve_sides(old: Optional[Path], new: Optional[Path], rev: Optional[str],
-                  ctx: typer.Context | None = None) -> tuple[Path, Optional[str], Path]:
+def resolve_sides(old: Path | None, new: Path | None, rev: str | None,
+                  ctx: typer.Context | None = None) -> tuple[Path, str | None, Path]:
     """(old folder, old revision or None, new folder) from the command's arguments."""
     if rev is not None:
         if old is not None and new is not None:
@@ -64,7 +63,7 @@ def resolve_sides(old: Optional[Path], new: Optional[Path], rev: Optional[str],
     return old, None, new if new is not None else Path(".")
 
 
-def describe_sides(old_dir: Path, old_rev: Optional[str], new_dir: Path) -> str:
+def describe_sides(old_dir: Path, old_rev: str | None, new_dir: Path) -> str:
     """``comparing OLD → NEW`` in words: the current folder named in full, revisions spelled out.
 
     >>> describe_sides(Path("v1"), None, Path("v2"))
@@ -80,12 +79,12 @@ def describe_sides(old_dir: Path, old_rev: Optional[str], new_dir: Path) -> str:
 
 def diff_command(
     ctx: typer.Context,
-    old: Optional[Path] = typer.Argument(
+    old: Path | None = typer.Argument(
         None, show_default=False, metavar="[OLD]",
         help="The earlier version's folder; with --rev alone, the folder to compare (default .)."),
-    new: Optional[Path] = typer.Argument(
+    new: Path | None = typer.Argument(
         None, show_default=False, metavar="[NEW]", help="The later version's folder (default: the current folder)."),
-    rev: Optional[str] = typer.Option(
+    rev: str | None = typer.Option(
         None, "--rev", "-r", metavar="REV",
         help="Read the old version from git at this revision (HEAD, HEAD~1, a tag, a commit)."),
     fmt: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f", case_sensitive=False,

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -23,15 +22,15 @@ def register(app: typer.Typer) -> None:
         folder: Path = typer.Argument(..., help="Workshop folder."),
         to: str = typer.Option(..., "--to", callback=choice("export format", FORMATS),
                                help="Format: " + ", ".join(FORMATS) + "."),
-        persona: Optional[str] = typer.Option(None, "--persona", help="Only this persona."),
-        output: Optional[Path] = typer.Option(
+        persona: str | None = typer.Option(None, "--persona", help="Only this persona."),
+        output: Path | None = typer.Option(
             None, "--output", "-o",
             help="File to write. Text formats print to standard output without it; "
                  "xlsx and pptx default to <folder name>.<format> here."),
     ) -> None:
         """Export to an interchange format (Mermaid: one diagram per persona)."""
-        from .common import out, run
         from ..export import export
+        from .common import out, run
 
         def go() -> int:
             result = export(folder, to, output, persona)
@@ -51,8 +50,8 @@ def register(app: typer.Typer) -> None:
                                    help="Write into a non-empty folder, replacing its workshop files."),
     ) -> None:
         """Read an exported (and edited) Excel workbook back into a workshop folder."""
-        from .common import out, run
         from ..export import import_xlsx
+        from .common import out, run
 
         def go() -> int:
             path = import_xlsx(file, folder, force=force)

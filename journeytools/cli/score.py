@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -22,15 +21,15 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def score(folder: Path = typer.Argument(..., help="Workshop folder."),
-              persona: Optional[str] = typer.Option(None, "--persona", "-p", help="Only this persona's view."),
-              top: Optional[int] = typer.Option(None, "--top", "-n", min=1, help="Show the top N rows."),
+              persona: str | None = typer.Option(None, "--persona", "-p", help="Only this persona's view."),
+              top: int | None = typer.Option(None, "--top", "-n", min=1, help="Show the top N rows."),
               fmt: str = typer.Option("table", "--format", "-f", callback=choice("format", _formats),
                                       help="table, csv or json.")) -> None:
         """Ranked pain points, stage pain, ranked opportunities with quadrant, and gaps."""
-        from ..views import score as score_view
         from ..errors import persona_id
-        from ..store.folder import load
         from ..scoring import score as compute
+        from ..store.folder import load
+        from ..views import score as score_view
 
         def go() -> int:
             ws = load(folder)

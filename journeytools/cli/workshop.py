@@ -8,6 +8,7 @@ import typer
 
 from .common import err, esc, out, print_problems, run
 
+
 def register(app: typer.Typer) -> None:
     """Add the workshop commands to ``app``."""
 

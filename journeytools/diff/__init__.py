@@ -17,9 +17,22 @@ no module here imports another in a cycle):
 from __future__ import annotations
 
 from .as_json import to_dict, to_json
-from .changes import (NOUNS, SCHEMA_VERSION, SECTION_ORDER, SUMMARY_FIELDS, Diff, EmotionChange,
-                      FieldChange, KpiMove, MetaChange, OpportunityMove, PainMove, RowChange,
-                      StageChange, TableDiff)
+from .changes import (
+                      NOUNS,
+                      SCHEMA_VERSION,
+                      SECTION_ORDER,
+                      SUMMARY_FIELDS,
+                      Diff,
+                      EmotionChange,
+                      FieldChange,
+                      KpiMove,
+                      MetaChange,
+                      OpportunityMove,
+                      PainMove,
+                      RowChange,
+                      StageChange,
+                      TableDiff,
+)
 from .compute import diff
 from .counts import summary
 from .render import to_markdown, to_text

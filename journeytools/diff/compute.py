@@ -32,8 +32,20 @@ import pandas as pd
 from ..model.schema import TABLE_NAMES
 from ..model.workshop import Workshop
 from ..scoring import opportunity_table, pain_table
-from .changes import (NOUNS, Diff, EmotionChange, FieldChange, KpiMove, MetaChange,
-                      OpportunityMove, PainMove, RowChange, StageChange, TableDiff, same)
+from .changes import (
+    NOUNS,
+    Diff,
+    EmotionChange,
+    FieldChange,
+    KpiMove,
+    MetaChange,
+    OpportunityMove,
+    PainMove,
+    RowChange,
+    StageChange,
+    TableDiff,
+    same,
+)
 
 # How rows are matched between versions: tables with an ``id`` are keyed by it; the others by
 # these natural columns plus an occurrence number among rows sharing them (file order).

@@ -20,8 +20,8 @@ from importlib import import_module
 from pathlib import Path
 
 from ..errors import UsageError, persona_id, pick
-from ..store.folder import load
 from ..model.workshop import Workshop
+from ..store.folder import load
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ import pandas as pd
 
 from ..errors import persona_id
 from ..fsutil import write_text_atomic
-from ..scoring import journey
 from ..model.workshop import Workshop
+from ..scoring import journey
 
 NEUTRAL = 3
 NO_EMOTION = " (no emotion recorded, shown as 3)"

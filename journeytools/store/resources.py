@@ -31,8 +31,8 @@ _KINDS = {
 }
 REPORT_NOTEBOOK = "persona_report.ipynb"
 # Never copied to a user's folder: the learner's own map and editor leftovers.
-_SKIP = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", ".journeytools.lock", ".journeytools.journal", "*.tmp",
-                               "my-first-map")
+_SKIP = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", ".journeytools.lock",
+                               ".journeytools.journal", "*.tmp", "my-first-map")
 
 
 class ResourceError(JourneyToolsError):

@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-from helpers import write_workshop
 from typer.testing import CliRunner
 
 import journeytools as jt
@@ -16,6 +15,8 @@ import journeytools.scoring
 from journeytools.cli import app
 from journeytools.cli.common import is_user_error, os_message
 from journeytools.errors import JourneyToolsError, NotFound, UsageError, ValidationError
+
+from helpers import write_workshop
 
 runner = CliRunner()
 HINT = f"this is a bug in journeytools {jt.__version__}: please report it with the command you ran"

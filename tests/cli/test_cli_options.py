@@ -9,7 +9,6 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import write_workshop
 from typer.testing import CliRunner
 
 import journeytools.report.build as build
@@ -17,6 +16,8 @@ from journeytools.cli import app
 from journeytools.cli.export import FORMATS
 from journeytools.errors import NotFound, pick
 from journeytools.export import EXPORTERS
+
+from helpers import write_workshop
 
 runner = CliRunner()
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from helpers import write_workshop
 from typer.testing import CliRunner
 
 import journeytools as jt
 from journeytools.cli import app
 from journeytools.errors import NotFound, persona_id, suggest
 from journeytools.export import export
+
+from helpers import write_workshop
 
 runner = CliRunner()
 

@@ -7,6 +7,7 @@ from typer.testing import CliRunner
 import journeytools.report.build as build
 from journeytools.cli import app
 from journeytools.report.kernels import KernelError
+
 from helpers import write_workshop
 
 

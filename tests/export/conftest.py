@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import types
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+
 from export_helpers import MermaidParser, need_mermaid
 
 

@@ -13,13 +13,14 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from helpers import WORKSHOP_YML, write_workshop
 from markupsafe import escape
 
 import journeytools as jt
 from journeytools.report import index
 from journeytools.report import sections as S
 from journeytools.report.html import badge, heading, para, table
+
+from helpers import WORKSHOP_YML, write_workshop
 
 PAYLOADS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']
 SECTIONS = [S.header, S.persona_card, S.journey_map, S.emotions, S.pain_points, S.opportunities,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from helpers import write_workshop
 
 import journeytools as jt
 from journeytools.report import sections as S
+
+from helpers import write_workshop
 
 
 @pytest.fixture

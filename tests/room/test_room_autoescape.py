@@ -9,12 +9,13 @@ from pathlib import Path
 
 import ipywidgets as w
 import pytest
-from helpers import WORKSHOP_YML, write_workshop
 from markupsafe import escape
 
 import journeytools as jt
 from journeytools.room import FacilitatorView, ParticipantRoom
 from journeytools.room import render as R
+
+from helpers import WORKSHOP_YML, write_workshop
 
 PAYLOADS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']
 

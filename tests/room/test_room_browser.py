@@ -12,8 +12,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -81,12 +81,12 @@ def rooms(luggage: Path, tmp_path: Path) -> Iterator[tuple[int, int]]:
                                     stdin=subprocess.DEVNULL, start_new_session=True)
             procs.append((proc, port, log))
             ports.append(port)
-        for proc, port, log in procs:
+        for _proc, port, log in procs:
             wait_listening(proc, port, log)
         yield ports[0], ports[1]
     finally:
         stop([proc for proc, _, _ in procs])
-    for proc, port, log in procs:
+    for _proc, port, log in procs:
         text = log.read_text(errors="replace")
         assert f"http://127.0.0.1:{port}/" in text, text  # the address to share was printed
         with pytest.raises(OSError):  # and nothing listens any more
