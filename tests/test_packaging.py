@@ -41,6 +41,6 @@ def test_import_is_fast_and_lazy():
     code = ("import sys, time; t = time.perf_counter(); import journeytools; "
             "print(time.perf_counter() - t); "
             "print(sorted(m for m in ('matplotlib', 'duckdb', 'weasyprint', 'openpyxl', 'pptx', "
-            "'papermill', 'nbconvert') if m in sys.modules))")
+            "'papermill', 'nbconvert', 'seaborn') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
     assert out[1] == "[]"

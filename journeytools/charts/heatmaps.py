@@ -121,62 +121,78 @@ def pain_heatmap(ws: Workshop, *, max_personas: int = MAX_PERSONAS) -> Figure:
             fig._jt_shown = m  # type: ignore[attr-defined]  # chart metadata on the Figure
             fig._jt_alt = "Pain heatmap with no data."  # type: ignore[attr-defined]  # chart metadata on the Figure
             return fig
+        import seaborn as sns  # lazily: `import journeytools` stays light
+
         gs = fig.add_gridspec(2, 2, height_ratios=[nr, 1.15], width_ratios=[40, 1])
         ax = fig.add_subplot(gs[0, 0])
-        axt = fig.add_subplot(gs[1, 0], sharex=ax)
+        axt = fig.add_subplot(gs[1, 0])
         cax = fig.add_subplot(gs[0, 1])
         vmax = max(float(m.to_numpy().max()), 1.0)
         norm = Normalize(0.0, vmax)
         values = m.to_numpy(float)
-        cmap = theme.pain_cmap.with_extremes(bad="#FFFFFF")
-        ax.imshow(np.ma.masked_less_equal(values, 0.0), cmap=cmap, norm=norm, aspect="auto",
-                  interpolation="nearest", gid="pain-cells")
-        _grid(ax, nr, nc)
+        cmap = theme.pain_cmap
         size = 8 if nc <= 12 else 7
-        for i in range(nr):
+        labels = np.array([[_one_decimal(v) for v in row] for row in values], dtype=object)
+        sns.heatmap(m, ax=ax, cmap=cmap, vmin=0.0, vmax=vmax, mask=values <= 0.0, annot=labels,
+                    fmt="", annot_kws={"fontsize": size}, linewidths=1.6, linecolor="#FFFFFF",
+                    cbar_ax=cax, cbar_kws={"label": "weighted pain"}, square=False)
+        ax.collections[0].set_gid("pain-cells")
+        # seaborn annotates the non-zero cells (its own text colour); name them, colour them by
+        # the theme's contrast rule, and mark empty cells with a dash
+        for t in ax.texts:
+            x, y = t.get_position()
+            i, j = int(y), int(x)
             key = "others" if m.index[i] == OTHERS and hidden else f"cell:{m.index[i]}"
-            for j in range(nc):
-                v = values[i, j]
-                if v > 0:
-                    ax.text(j, i, _one_decimal(v), ha="center", va="center", fontsize=size,
-                            color=text_on(cmap(norm(v))), gid=f"{key}:{m.columns[j]}")
-                else:
-                    ax.text(j, i, "–", ha="center", va="center", fontsize=size, color="#C8C8C8",
-                            gid=f"{key}:{m.columns[j]}")
+            t.set_gid(f"{key}:{m.columns[j]}")
+            t.set_color(text_on(cmap(norm(values[i, j]))))
+        for i, j in zip(*np.nonzero(values <= 0.0)):
+            key = "others" if m.index[i] == OTHERS and hidden else f"cell:{m.index[i]}"
+            ax.text(j + 0.5, i + 0.5, "–", ha="center", va="center", fontsize=size, color="#C8C8C8",
+                    gid=f"{key}:{m.columns[j]}")
         weights = scoring.persona_weights(ws)
-        ax.set_yticks(range(nr))
+        ax.set_yticks(np.arange(nr) + 0.5)
         ax.set_yticklabels([f"{hidden:,} more personas" if p == OTHERS and hidden else
-                            _persona_label(ws, p, weights) for p in m.index], fontsize=8.5)
-        ax.tick_params(axis="x", labelbottom=False, labeltop=True)
-        ax.set_xticks(range(nc))
+                            _persona_label(ws, p, weights) for p in m.index], fontsize=8.5,
+                           rotation=0, va="center")
+        ax.tick_params(axis="x", labelbottom=False, labeltop=True, rotation=0)
+        ax.tick_params(which="both", length=0)
+        ax.set_xticks(np.arange(nc) + 0.5)
         ax.set_xticklabels(_stage_labels(ws, (width - 3.4) / nc, 8.5), fontsize=8.5)
+        ax.set_xlabel("")
+        ax.set_ylabel("")
         # totals row = scoring.stage_pain
         sp = scoring.stage_pain(ws)
         totals = sp["pain"].to_numpy(float)
         hot = scoring.hottest_stage(ws)
         tnorm = Normalize(0.0, max(float(totals.max()), 1.0))
         grey = LinearSegmentedColormap.from_list("jt_total", ["#FFFFFF", "#9E9E9E"])
-        axt.imshow(totals[None, :], cmap=grey, norm=tnorm, aspect="auto", interpolation="nearest")
-        _grid(axt, 1, nc)
+        tlabels = np.array([[_one_decimal(v) if v > 0 else "0" for v in totals]], dtype=object)
+        sns.heatmap(totals[None, :], ax=axt, cmap=grey, vmin=0.0, vmax=tnorm.vmax, annot=tlabels,
+                    fmt="", annot_kws={"fontsize": size + 0.5, "weight": "bold"}, linewidths=1.6,
+                    linecolor="#FFFFFF", cbar=False)
+        axt.collections[0].set_gid("total-cells")
+        for t in axt.texts:
+            j = int(t.get_position()[0])
+            t.set_gid(f"total:{sp['id'].iloc[j]}")
+            t.set_color(text_on(grey(tnorm(totals[j]))))
         for j, v in enumerate(totals):
-            label = _one_decimal(v) if v > 0 else "0"
-            axt.text(j, 0, label, ha="center", va="center", fontsize=size + 0.5, weight="bold",
-                     color=text_on(grey(tnorm(v))), gid=f"total:{sp['id'].iloc[j]}")
             if hot is not None and sp["id"].iloc[j] == hot and v > 0:
-                axt.add_patch(Rectangle((j - 0.47, -0.47), 0.94, 0.94, fill=False, ec=theme.accent,
-                                        lw=2.2, gid="hottest"))
-        axt.set_yticks([0])
-        axt.set_yticklabels(["All personas"], fontsize=8.5, weight="bold")
-        axt.tick_params(axis="x", labelbottom=False)
+                axt.add_patch(Rectangle((j + 0.03, 0.03), 0.94, 0.94, fill=False, ec=theme.strong,
+                                        lw=2.2, gid="hottest", clip_on=False))
+        axt.set_yticks([0.5])
+        axt.set_yticklabels(["All personas"], fontsize=8.5, weight="bold", rotation=0, va="center")
+        axt.set_xticks([])
+        axt.tick_params(which="both", length=0)
         axt.set_xlabel("hottest stage outlined" if hot is not None and totals.max() > 0 else "",
                        fontsize=7.5, color=theme.muted, loc="right")
-        sm = fig.colorbar(ax.images[0], cax=cax)
+        sm = ax.collections[0].colorbar
+        assert sm is not None
         sm.set_label("weighted pain", fontsize=8)
         sm.ax.tick_params(labelsize=7.5)
         sm.outline.set_visible(False)
         title = "\n".join(wrap(f"Pain by persona and stage — {clean(ws.title)}", (width - 0.6) * 72,
                                theme.font_size + 3, weight="bold", max_lines=1))
-        fig.suptitle(title, color=theme.accent, x=0.01, ha="left", fontsize=theme.font_size + 3,
+        fig.suptitle(title, color=theme.strong, x=0.01, ha="left", fontsize=theme.font_size + 3,
                      weight="bold")
     fig._jt_data = full  # type: ignore[attr-defined]  # chart metadata on the Figure
     fig._jt_shown = m  # type: ignore[attr-defined]  # chart metadata on the Figure

@@ -101,6 +101,17 @@ class Theme:
         return PAIN_CMAP
 
     @property
+    def strong(self) -> str:
+        """The accent, darkened until it reads on the paper (contrast ≥ 3:1, WCAG for graphics):
+        lines, outlines and titles stay visible with a light brand colour."""
+        color = self.accent
+        for _ in range(12):
+            if contrast(color, self.paper) >= 3.0:
+                break
+            color = shade(color, 0.15)
+        return color
+
+    @property
     def accent_text(self) -> str:
         """Black or white, whichever reads better on the accent colour."""
         return text_on(self.accent)
@@ -174,6 +185,18 @@ def text_on(color: Any) -> str:
     """Black or white text for a background colour, by WCAG contrast."""
     lum = luminance(color if isinstance(color, str) else mpl.colors.to_hex(color))
     return "#111111" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#FFFFFF"
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours (1 … 21)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def shade(color: str, amount: float) -> str:
+    """``color`` mixed with black: 0 = unchanged, 1 = black."""
+    r, g, b = to_rgb(color)
+    return mpl.colors.to_hex((r * (1 - amount), g * (1 - amount), b * (1 - amount)))
 
 
 def tint(color: str, amount: float) -> str:
