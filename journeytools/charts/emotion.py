@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
 MAX_LABELS = 24
+SMALL_MULTIPLES = 6  # more personas than this: one panel each instead of one crowded axis
+FACET_COLUMNS = 5
 POINT_COLUMNS = ["persona", "persona_name", "state", "step", "stage", "stage_name", "touchpoint",
                  "touchpoint_name", "emotion", "drop", "moment_of_truth", "x"]
 
@@ -136,7 +138,9 @@ def _label_moments(fig: Figure, ax: Axes, points: pd.DataFrame, colors: dict[str
 
 
 def emotion_curves(ws: Workshop, personas: str | list[str] | None = None) -> Figure:
-    """Emotion curves of one persona, several, or all (``None``), overlaid across the stages.
+    """Emotion curves of one persona, several, or all (``None``), overlaid across the stages;
+    more than ``SMALL_MULTIPLES`` personas as small multiples (one panel per persona, drawn with
+    seaborn, shared axes; ``fig._jt_facets`` maps persona → panel).
 
     Returns a Figure with ``fig._jt_data`` (one row per plotted point: persona, step, stage,
     touchpoint, emotion, drop, moment_of_truth, x) and alt text.
@@ -147,6 +151,10 @@ def emotion_curves(ws: Workshop, personas: str | list[str] | None = None) -> Fig
     ids = _personas(ws, personas)
     stages = ws.stages
     sidx = {s.id: i for i, s in enumerate(stages)}
+    if len(ids) > SMALL_MULTIPLES:
+        facets = _small_multiples(ws, ids, theme)
+        if facets is not None:
+            return facets
     many = len(ids) > 1
     with theme.context():
         legend_rows = -(-(len(ids) + 1) // 5) if many else 0
@@ -317,3 +325,96 @@ def _stage_deltas(stages: list[Stage], cur: pd.DataFrame, fut: pd.DataFrame) -> 
         a, b = c.get(s.id, np.nan), f.get(s.id, np.nan)
         rows.append({"stage": s.id, "name": s.name, "current": a, "future": b, "delta": b - a})
     return pd.DataFrame(rows, columns=["stage", "name", "current", "future", "delta"])
+
+
+def _small_multiples(ws: Workshop, ids: list[str], theme: Theme) -> Figure | None:
+    """One panel per persona (seaborn line + points on shared axes), or None when no persona has
+    an emotion (the single-axis chart says so)."""
+    import seaborn as sns  # lazily: `import journeytools` stays light
+
+    stages = ws.stages
+    sidx = {s.id: i for i, s in enumerate(stages)}
+    frames = [persona_points(ws, pid, sidx) for pid in ids]
+    nonempty = [f for f in frames if len(f)]
+    if not nonempty:
+        return None
+    points = pd.concat(nonempty, ignore_index=True)
+    n, ns = len(ids), max(len(stages), 1)
+    ncols = min(FACET_COLUMNS, n)
+    nrows = -(-n // ncols)
+    panel_w = max(1.9, min(3.2, 0.32 * ns + 0.9))
+    panel_h = 1.45
+    key = _stage_key(stages, ncols * panel_w + 0.6, theme)
+    width = ncols * panel_w + 1.0
+    height = nrows * panel_h + 1.1 + 0.17 * len(key)
+    line = theme.strong
+    with theme.context():
+        fig = new_figure(theme, width, height, layout="constrained")
+        # the same scales in every panel, set on each: matplotlib's sharex/sharey costs
+        # O(panels²) per limit change (seconds for 50 panels)
+        axes = fig.subplots(nrows, ncols, squeeze=False)
+        facets: dict[str, Axes] = {}
+        for k, (pid, pts) in enumerate(zip(ids, frames)):
+            ax = axes[k // ncols][k % ncols]
+            facets[pid] = ax
+            for i in range(0, len(stages), 2):
+                ax.axvspan(i, i + 1, color="#F4F4F4", zorder=0, lw=0)
+            ax.axhline(3, color="#AAAAAA", lw=0.6, ls=(0, (4, 3)), zorder=0.5)
+            ax.set_title("\n".join(wrap(ws.persona_name(pid), panel_w * 72 - 8, theme.font_size - 0.5,
+                                        weight="bold", max_lines=1)),
+                         fontsize=theme.font_size - 0.5, color=theme.ink, loc="left", pad=3)
+            if not len(pts):
+                ax.text(0.5, 0.5, "no emotions", transform=ax.transAxes, ha="center", va="center",
+                        fontsize=theme.font_size - 1.5, color=theme.muted, style="italic",
+                        gid=f"empty:{pid}")
+                continue
+            data = pts.assign(emotion=pts["emotion"].astype(float))
+            sns.lineplot(data=data, x="x", y="emotion", ax=ax, color=line, lw=1.4, sort=False,
+                         estimator=None, legend=False, zorder=3)
+            ax.lines[-1].set_gid(f"curve:{pid}")
+            sns.scatterplot(data=data, x="x", y="emotion", ax=ax, hue="emotion",
+                            palette={float(e): theme.emotion_color(e) for e in range(1, 6)},
+                            hue_order=[1.0, 2.0, 3.0, 4.0, 5.0], s=22, edgecolor="white",
+                            linewidth=0.4, legend=False, zorder=4)
+            ax.collections[-1].set_gid(f"points:{pid}")
+            mot = data[data["moment_of_truth"].astype(bool)]
+            if len(mot):
+                ax.scatter(mot["x"], mot["emotion"], s=11 ** 2, facecolors="none", edgecolors="#000000",
+                           linewidths=1.0, zorder=3.5, gid=f"mot:{pid}")
+        for k in range(n, nrows * ncols):
+            axes[k // ncols][k % ncols].set_visible(False)
+        for k, ax in enumerate(ax for row in axes for ax in row):
+            ax.set_xlim(0, ns)
+            ax.set_ylim(0.4, 5.6)
+            ax.set_yticks([1, 3, 5])
+            ax.set_xticks([i + 0.5 for i in range(len(stages))])
+            ax.set_xticklabels([str(i + 1) for i in range(len(stages))],
+                               fontsize=theme.font_size - 2 if ns > 10 else theme.font_size - 1)
+            ax.tick_params(axis="both", length=0, labelsize=theme.font_size - 1.5, pad=2)
+            ax.set_xlabel("")
+            ax.set_ylabel("")
+            ax.spines["left"].set_visible(False)
+            ax.spines["bottom"].set_color("#C8C8C8")
+            # tick labels where a panel has no neighbour below (the last row may be short) and
+            # in the first column
+            ax.tick_params(axis="x", labelbottom=k + ncols >= n)
+            ax.tick_params(axis="y", labelleft=k % ncols == 0)
+        fig.supylabel(f"emotion: 1 {EMOTION_LABELS[0]} … 5 {EMOTION_LABELS[4]}",
+                      fontsize=theme.font_size - 0.5, color=theme.ink)
+        fig.supxlabel("\n".join(key), fontsize=theme.font_size - 1.5, color=theme.ink, x=0.01,
+                      ha="left", linespacing=1.35)
+        title = "\n".join(wrap(f"Emotion curves — {n} personas, one panel each (moments of truth ringed)",
+                               (width - 0.5) * 72, theme.font_size + 3, weight="bold", max_lines=1))
+        fig.suptitle(title, color=theme.strong, x=0.01, ha="left", fontsize=theme.font_size + 3,
+                     weight="bold")
+    fig._jt_data = pd.concat(frames, ignore_index=True) if frames else points  # type: ignore[attr-defined]  # chart metadata on the Figure
+    fig._jt_facets = facets  # type: ignore[attr-defined]  # chart metadata on the Figure
+    fig._jt_alt = _alt_curves(ws, ids, points)  # type: ignore[attr-defined]  # chart metadata on the Figure
+    return fig
+
+
+def _stage_key(stages: list[Stage], width_in: float, theme: Theme) -> list[str]:
+    """'Stages: 1 Name · 2 Name …' wrapped to the figure width (the panels show numbers)."""
+    text = "Stages:  " + "  ·  ".join(f"{i + 1} {shorten(s.name, 28 if len(stages) > 8 else 40)}"
+                                       for i, s in enumerate(stages))
+    return wrap(text, width_in * 72 - 12, theme.font_size - 1.5, max_lines=6)

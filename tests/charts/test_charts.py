@@ -262,6 +262,46 @@ def test_emotion_curve_single_persona_and_no_emotions(lug):
     assert "No emotions" in one(fig, "empty-note").get_text()
 
 
+def test_emotion_curves_of_many_personas_are_small_multiples():
+    ws = synthetic(5, 9, 2)
+    fig = draw(emotion_curves(ws))
+    ids = [str(p) for p in ws.personas["id"]]
+    assert list(fig._jt_facets) == ids
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == 9 and len(fig.axes) == 10  # 5 columns, 2 rows, one spare hidden
+    for pid in ids:
+        ax = fig._jt_facets[pid]
+        assert ax.get_title(loc="left") == ws.persona_name(pid)
+        assert ax.get_xlim() == (0, 5) and ax.get_ylim() == (0.4, 5.6)  # same scales everywhere
+        curve = scoring.emotion_curve(ws, pid)
+        line = one(fig, f"curve:{pid}")
+        assert line.axes is ax
+        assert list(line.get_ydata()) == curve["emotion"].astype(float).tolist()
+        assert [int(x) for x in line.get_xdata()] == [ws.stage_ids.index(s) for s in curve["stage"]]
+        mots = curve[curve["moment_of_truth"]]
+        rings = by_gid(fig, f"mot:{pid}")
+        assert (len(rings[0].get_offsets()) if rings else 0) == len(mots)
+    assert len(fig._jt_data) == sum(len(scoring.emotion_curve(ws, p)) for p in ids)
+    assert "Persona 3" in alt_text(fig)
+    # six personas or fewer: one shared axis as before
+    assert len(emotion_curves(ws, ids[:6]).axes) == 1
+
+
+def test_emotion_small_multiples_for_50_personas_and_persona_without_emotions():
+    ws = synthetic(8, 50, 1)
+    st = ws.steps.copy()
+    st.loc[st["persona"] == "p03", "emotion"] = None
+    ws.steps = st
+    fig = emotion_curves(ws)
+    assert len([ax for ax in fig.axes if ax.get_visible()]) == 50
+    assert one(fig, "empty:p03").axes is fig._jt_facets["p03"]
+    assert not by_gid(fig, "curve:p03")
+    key = fig._supxlabel.get_text()
+    assert key.startswith("Stages:") and "8 Stage number 7" in flat(key)
+    a, b = figure_bytes(fig, "png", dpi=LOW_DPI), figure_bytes(emotion_curves(ws), "png", dpi=LOW_DPI)
+    assert a == b
+
+
 def test_compare_states_shows_both_curves_and_stage_change(lug):
     fut = lug.copy()
     st = fut.steps.copy()
