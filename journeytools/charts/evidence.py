@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from ._draw import empty_axes, note
 from .theme import EMOTION_LABELS, Theme, new_figure
@@ -30,26 +31,45 @@ def assumed_vs_measured(stages: pd.DataFrame, *, theme: Theme | None = None,
     with theme.context():
         fig = new_figure(theme, max(6.5, 1.3 * len(labels) + 1.5), 3.8, layout="constrained")
         ax = fig.add_subplot()
-        ax.set_title(title, loc="left", color=theme.accent, fontweight="bold")
+        ax.set_title(title, loc="left", color=theme.strong, fontweight="bold")
         if not len(labels) or (np.isnan(assumed).all() and np.isnan(measured).all()):
             empty_axes(ax)
             note(ax, "No survey or emotion data", theme, gid="empty-note")
         else:
+            import seaborn as sns  # lazily: `import journeytools` stays light
+
             x = np.arange(len(labels))
-            ax.plot(x, assumed, marker="o", color=theme.muted, linestyle="--", label="assumed (workshop)",
-                    gid="assumed")
-            ax.plot(x, measured, marker="s", color=theme.accent, label="measured (survey)", gid="measured")
+            series = {"assumed (workshop)": ("assumed", assumed, theme.muted, "o", "--"),
+                      "measured (survey)": ("measured", measured, theme.strong, "s", "-")}
+            # positions, not category names: two stages may share a name
+            long = pd.DataFrame([{"x": float(xi), "value": v, "series": name}
+                                 for name, (_, values, *_) in series.items()
+                                 for xi, v in zip(x, values)])
+            sns.lineplot(data=long, x="x", y="value", hue="series", style="series",
+                         hue_order=list(series), style_order=list(series),
+                         palette={k: v[2] for k, v in series.items()},
+                         markers={k: v[3] for k, v in series.items()},
+                         dashes={k: "" if v[4] == "-" else (4, 2) for k, v in series.items()},
+                         estimator=None, sort=False, ax=ax, markersize=7, linewidth=1.8,
+                         markeredgecolor="white", legend=False)
+            for line, (gid, values, *_) in zip(ax.get_lines(), series.values()):
+                line.set_gid(gid)
+                line.set_data(x, values)  # seaborn drops missing values; keep them as gaps
             for xi, a, m in zip(x, assumed, measured):
                 if not np.isnan(a) and not np.isnan(m) and abs(m - a) >= 0.5:
                     ax.annotate(f"{m - a:+.1f}", (xi, (a + m) / 2), xytext=(6, 0),
                                 textcoords="offset points", va="center", fontsize=theme.font_size - 1,
-                                color=theme.ink, family=theme.font_family)
+                                color=theme.ink)
             ax.set_xticks(x, labels)
+            ax.set_xlim(-0.5, len(labels) - 0.5)
+            ax.set_xlabel("")
             ax.set_ylim(0.8, 5.2)
             ax.set_yticks([1, 2, 3, 4, 5])
             ax.set_ylabel(f"1 {EMOTION_LABELS[0]} … 5 {EMOTION_LABELS[4]}")
             ax.axhline(3, color=theme.muted, linewidth=0.6, linestyle=":")
-            ax.legend(loc="lower right", frameon=False)
+            handles = [Line2D([], [], color=c, marker=mk, ls=ls, lw=1.8, ms=7, mec="white", label=name)
+                       for name, (_, _, c, mk, ls) in series.items()]
+            ax.legend(handles=handles, loc="lower right", frameon=False)
     data = pd.DataFrame({"label": labels, "assumed": assumed, "measured": measured})
     fig._jt_data = data  # type: ignore[attr-defined]  # chart metadata on the Figure
     shown = [f"{lab}: assumed {a:.1f}, measured {m:.1f}" for lab, a, m in zip(labels, assumed, measured)
