@@ -1,4 +1,4 @@
-"""Charts: the visual language of journeytools (matplotlib, imported only from here).
+"""Charts: the visual language of journeytools (matplotlib and seaborn, imported only from here).
 
 Every function returns a :class:`matplotlib.figure.Figure` (never shown, never registered with
 pyplot) with alt text (:func:`alt_text`) and the plotted data in ``fig._jt_data``.
@@ -11,6 +11,7 @@ pyplot) with alt text (:func:`alt_text`) and the plotted data in ``fig._jt_data`
 
 from __future__ import annotations
 
+from .distribution import score_distribution
 from .emotion import compare_states, emotion_curves
 from .evidence import assumed_vs_measured, kpi_progress
 from .export import alt_text, figure_bytes, png_bytes, save_figure
@@ -36,5 +37,6 @@ __all__ = [
     "png_bytes",
     "priority_matrix",
     "save_figure",
+    "score_distribution",
     "theme_for",
 ]

@@ -37,6 +37,7 @@ from . import (
     pain_heatmap,
     priority_matrix,
     save_figure,
+    score_distribution,
     theme_for,
 )
 
@@ -91,6 +92,7 @@ def charts_for(ws: Workshop, folder: Path) -> Iterable[tuple[str, Callable[[], F
         yield f"compare-states-{first}-illustrative", \
             lambda: compare_states(ws, illustrative_future(ws), first)
     yield "pain-heatmap", lambda: pain_heatmap(ws)
+    yield "score-distribution", lambda: score_distribution(ws)
     yield "channel-coverage", lambda: channel_coverage(ws)
     yield "priority-matrix", lambda: priority_matrix(ws)
     if first is not None:

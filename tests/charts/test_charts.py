@@ -29,6 +29,7 @@ from journeytools.charts import (
     pain_heatmap,
     priority_matrix,
     save_figure,
+    score_distribution,
     theme_for,
 )
 from journeytools.charts._text import ELLIPSIS, shorten, wrap
@@ -344,6 +345,62 @@ def test_pain_heatmap_cells_equal_weighted_pain_and_columns_sum_to_stage_pain(lu
     assert [x.split(" ×")[0] for x in tick] == [lug.persona_name(p) for p in m.index]
     hot = scoring.hottest_stage(lug)
     assert hot in alt_text(fig).lower() or dict((s.id, s.name) for s in lug.stages)[hot] in alt_text(fig)
+    # the "All personas" row: stage totals with the same number format, hottest outlined
+    sp = scoring.stage_pain(lug)
+    for r in sp.itertuples():
+        t = one(fig, f"total:{r.id}").get_text()
+        assert float(t.replace(",", "")) == pytest.approx(r.pain, abs=0.05)
+    assert [t.get_text() for t in fig.axes[1].get_yticklabels()] == ["All personas"]
+    box = one(fig, "hottest")
+    assert int(box.get_x()) == lug.stage_ids.index(hot)
+    # one label per cell, none duplicated by seaborn
+    assert len(by_gid(fig, "cell:")) == m.size
+
+
+def test_pain_heatmap_with_light_brand_colour_keeps_outline_readable(lug):
+    ws = lug.copy()
+    ws.meta["branding"] = {"primary_color": "#FFE082"}
+    fig = pain_heatmap(ws)
+    from journeytools.charts.theme import contrast
+
+    assert contrast(to_hex(one(fig, "hottest").get_edgecolor()), "#FFFFFF") >= 3.0
+    assert contrast(fig._suptitle.get_color(), "#FFFFFF") >= 3.0
+
+
+def test_score_distribution_shows_every_pain_point_by_stage(lug):
+    fig = draw(score_distribution(lug))
+    pains = scoring.pain_table(lug)
+    data = fig._jt_data
+    assert sorted(data["id"]) == sorted(pains["id"])
+    sp = scoring.stage_pain(lug).set_index("id")
+    summary = fig._jt_summary.set_index("stage")
+    assert np.allclose(summary["total"].to_numpy(), sp["pain"].to_numpy())
+    for i, sid in enumerate(lug.stage_ids):
+        here = pains[pains["stage"] == sid]["weighted_pain"].astype(float)
+        dots = by_gid(fig, f"pains:{sid}")
+        if len(here):
+            (dots,) = dots
+            offsets = dots.get_offsets()
+            assert sorted(offsets[:, 1]) == sorted(here)
+            assert np.all(np.abs(offsets[:, 0] - i) < 0.3)  # jittered inside the stage's slot
+            label = one(fig, f"total:{sid}").get_text()
+            assert label.startswith(f"n {len(here)} · Σ ")
+            assert float(label.split("Σ ")[1].replace(",", "")) == pytest.approx(here.sum())
+        else:
+            assert not dots and one(fig, f"total:{sid}").get_text() == "none"
+    hot = scoring.hottest_stage(lug)
+    assert one(fig, f"total:{hot}").get_weight() == "bold"
+    assert [flat(t.get_text()) for t in fig.axes[0].get_xticklabels()] == [s.name for s in lug.stages]
+    assert "cart-error" in alt_text(fig)
+    # reproducible although seaborn jitters at random; numpy's global generator left alone
+    np.random.seed(5)
+    before = np.random.random()
+    np.random.seed(5)
+    a = figure_bytes(score_distribution(lug), "png", dpi=LOW_DPI)
+    assert np.random.random() == before
+    assert a == figure_bytes(score_distribution(lug), "png", dpi=LOW_DPI)
+    empty = score_distribution(empty_workshop())
+    assert "No pain points" in one(empty, "empty-note").get_text()
 
 
 def test_channel_coverage_counts_touchpoints_and_highlights_gaps():
@@ -436,6 +493,7 @@ ALL = [
     lambda ws, p: emotion_curves(ws, p),
     lambda ws, p: compare_states(ws, ws, p),
     lambda ws, p: pain_heatmap(ws),
+    lambda ws, p: score_distribution(ws),
     lambda ws, p: channel_coverage(ws),
     lambda ws, p: priority_matrix(ws),
     lambda ws, p: priority_matrix(ws, p),
@@ -490,7 +548,9 @@ def test_large_synthetic_workshop_renders_in_reasonable_time():
 
 
 def test_output_is_byte_identical(lug, tmp_path):
-    for make in (lambda: journey_map(lug, "andy"), lambda: priority_matrix(lug)):
+    for make in (lambda: journey_map(lug, "andy"), lambda: priority_matrix(lug),
+                 lambda: pain_heatmap(lug), lambda: score_distribution(lug),
+                 lambda: emotion_curves(synthetic(4, 8, 1))):
         a = save_figure(make(), tmp_path / "a" / "chart", dpi=LOW_DPI)
         b = save_figure(make(), tmp_path / "b" / "chart", dpi=LOW_DPI)
         assert [p.suffix for p in a] == [".png", ".svg"]
