@@ -87,9 +87,10 @@ def score_distribution(ws: Workshop) -> Figure:
                               edgecolor="white", linewidth=0.4, zorder=3)
             finally:
                 np.random.set_state(state)
-            strips = [c for c in ax.collections if len(c.get_offsets())]
-            for c in strips:
-                c.set_gid(f"pains:{order[int(round(float(c.get_offsets()[0][0])))]}")
+            for c in ax.collections:
+                xy = np.asarray(c.get_offsets(), dtype=float)
+                if len(xy):
+                    c.set_gid(f"pains:{order[int(round(float(xy[0, 0])))]}")
             ymax = max(float(data["weighted_pain"].max()), 1.0)
             ax.set_ylim(0, ymax * 1.08)
             for i, r in enumerate(summary.itertuples()):
