@@ -1,6 +1,6 @@
 """A warm parent that forks report kernels (``python -m journeytools.report.zygote``).
 
-It imports pandas, matplotlib, ipykernel and journeytools once, then, for each request on
+It imports pandas, matplotlib, seaborn, ipykernel and journeytools once, then, for each request on
 stdin (a JSON line ``{"conn": connection_file, "cwd": folder}``), forks a child that becomes
 an ipykernel on that connection file and answers ``{"pid": N}``. Each child is a new process
 with the parent's imports already done and nothing else: no kernel, no user code, no state
@@ -112,6 +112,17 @@ def _warm_up() -> None:
     ax.scatter([1, 2], [2, 1], s=[40, 80])
     ax.bar([1, 2], [1, 2])
     fig.savefig(io.BytesIO(), format="png", pil_kwargs={"compress_level": 3})
+    # seaborn's first plot loads its own lazily-imported parts (the plotting classes, colour
+    # maps): pay that here too
+    import pandas as pd
+    import seaborn as sns
+
+    fig = Figure(figsize=(3, 2), dpi=72)
+    ax = fig.add_subplot()
+    frame = pd.DataFrame({"x": [0.0, 1.0, 2.0, 0.0, 1.0, 2.0], "y": [3.0, 2.0, 4.0, 2.5, 3.5, 3.0],
+                          "s": ["a", "a", "a", "b", "b", "b"]})
+    sns.lineplot(data=frame, x="x", y="y", hue="s", style="s", estimator=None, ax=ax, legend=False)
+    sns.heatmap(pd.DataFrame([[1.0, 2.0], [0.0, 3.0]]), annot=True, fmt="", ax=fig.add_subplot(2, 2, 4))
 
 
 def _is_child(pid: int) -> bool:
@@ -176,6 +187,7 @@ def main() -> None:
         matplotlib.use("Agg")
         import matplotlib.pyplot  # noqa: F401
         import pandas  # noqa: F401
+        import seaborn  # noqa: F401  # ~0.4 s, paid once here, not in every kernel
         from ipykernel import kernelapp  # noqa: F401
 
         import journeytools.charts  # noqa: F401
