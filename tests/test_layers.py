@@ -7,6 +7,8 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 PKG = Path(__file__).resolve().parent.parent / "journeytools"
 
 LAYERS = {
@@ -108,9 +110,17 @@ def test_lower_layers_never_import_upper() -> None:
     assert not bad, bad
 
 
-def test_layer_check_sees_every_import_style(tmp_path: Path) -> None:
-    """The checker itself: `import journeytools as jt; jt.charts`, `from journeytools import x`."""
-    fake = PKG / "model" / "_layer_probe.py"
+def test_layer_check_sees_every_import_style(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The checker itself: `import journeytools as jt; jt.charts`, `from journeytools import x`.
+
+    The probe goes into a copy of the package: other tests read the real one at the same time."""
+    import shutil
+    import sys
+
+    copy = tmp_path / "journeytools"
+    shutil.copytree(PKG, copy, ignore=shutil.ignore_patterns("resources", "__pycache__"))
+    monkeypatch.setattr(sys.modules[__name__], "PKG", copy)
+    fake = copy / "model" / "_layer_probe.py"
     fake.write_text("import journeytools as jt\nfrom journeytools import report\nfrom ..cli import common\n"
                     "def f():\n    return jt.charts\n", encoding="utf-8")
     try:

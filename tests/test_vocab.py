@@ -180,8 +180,16 @@ def test_figures_become_png_only_in_charts_export() -> None:
 
 
 def test_the_source_checks_see_a_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The checks themselves: a module with its own words, face, ellipsis and rename fails them."""
-    fake = PKG / "widgets" / "_vocab_probe.py"
+    """The checks themselves: a module with its own words, face, ellipsis and rename fails them.
+
+    The probe goes into a copy of the package: other tests read the real one at the same time."""
+    import shutil
+    import sys
+
+    copy = tmp_path / "journeytools"
+    shutil.copytree(PKG, copy, ignore=shutil.ignore_patterns("resources", "__pycache__"))
+    monkeypatch.setattr(sys.modules[__name__], "PKG", copy)
+    fake = copy / "widgets" / "_vocab_probe.py"
     fake.write_text('WORDS = {1: "meh", 2: "bad", 3: "slow", 4: "worse", 5: "awful"}\n'
                     'FACE = "😀"\n'
                     'def short(t):\n    return t[:9] + "…"\n'
