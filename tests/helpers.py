@@ -68,3 +68,13 @@ def write_workshop(folder: Path, **overrides: str | None) -> Path:
         if text is not None:
             (folder / name).write_text(text, encoding="utf-8", newline="")
     return folder
+
+
+def package_copy(pkg: Path, tmp_path: Path) -> Path:
+    """A copy of the package's Python sources to plant probe modules in: tests that read the
+    real package run at the same time in other workers."""
+    import shutil
+
+    copy = tmp_path / pkg.name
+    shutil.copytree(pkg, copy, ignore=shutil.ignore_patterns("resources", "__pycache__"))
+    return copy

@@ -114,11 +114,11 @@ def test_layer_check_sees_every_import_style(tmp_path: Path, monkeypatch: pytest
     """The checker itself: `import journeytools as jt; jt.charts`, `from journeytools import x`.
 
     The probe goes into a copy of the package: other tests read the real one at the same time."""
-    import shutil
     import sys
 
-    copy = tmp_path / "journeytools"
-    shutil.copytree(PKG, copy, ignore=shutil.ignore_patterns("resources", "__pycache__"))
+    from helpers import package_copy
+
+    copy = package_copy(PKG, tmp_path)
     monkeypatch.setattr(sys.modules[__name__], "PKG", copy)
     fake = copy / "model" / "_layer_probe.py"
     fake.write_text("import journeytools as jt\nfrom journeytools import report\nfrom ..cli import common\n"

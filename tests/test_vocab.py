@@ -183,11 +183,11 @@ def test_the_source_checks_see_a_copy(tmp_path: Path, monkeypatch: pytest.Monkey
     """The checks themselves: a module with its own words, face, ellipsis and rename fails them.
 
     The probe goes into a copy of the package: other tests read the real one at the same time."""
-    import shutil
     import sys
 
-    copy = tmp_path / "journeytools"
-    shutil.copytree(PKG, copy, ignore=shutil.ignore_patterns("resources", "__pycache__"))
+    from helpers import package_copy
+
+    copy = package_copy(PKG, tmp_path)
     monkeypatch.setattr(sys.modules[__name__], "PKG", copy)
     fake = copy / "widgets" / "_vocab_probe.py"
     fake.write_text('WORDS = {1: "meh", 2: "bad", 3: "slow", 4: "worse", 5: "awful"}\n'
