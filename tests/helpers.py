@@ -78,3 +78,36 @@ def package_copy(pkg: Path, tmp_path: Path) -> Path:
     copy = tmp_path / pkg.name
     shutil.copytree(pkg, copy, ignore=shutil.ignore_patterns("resources", "__pycache__"))
     return copy
+
+
+# Text that would run as script or markup if a renderer forgot to escape it.
+XSS_PAYLOADS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']
+
+
+def start_tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    """Start tags and their attributes, as a browser would parse them."""
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, dict[str, str | None]]] = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.append((tag, dict(attrs)))
+
+    parser = Tags(convert_charrefs=True)
+    parser.feed(html)
+    parser.close()
+    return found
+
+
+def assert_escaped(html: str, payload: str, *, images: bool) -> None:
+    """No tag or attribute came from ``payload``; its escaped text is there. ``images``: the page
+    has images of its own (reports), so only the payload's ``<img src=x`` is looked for."""
+    from markupsafe import escape
+
+    assert payload not in html
+    assert "<script" not in html and ("<img src=x" if images else "<img") not in html
+    tags = start_tags(html)
+    assert not [t for t, _ in tags if t == "script" or (t == "img" and not images)]
+    assert not [a for _, a in tags if "onerror" in a or a.get("src") == "x"]
+    assert str(escape(payload)) in html
