@@ -32,6 +32,7 @@ import stat
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from ..errors import Problem, UsageError, quote
+from ..fsutil import Refused, read_regular
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 """The largest logo inlined into reports and slides."""
@@ -159,18 +160,12 @@ def read_contained(folder: str | os.PathLike, relative: object, *, kind: str = "
     no symbolic link swapped in since the check, no FIFO (which would block), at most
     ``max_bytes`` read whatever the file grew to. Raises :class:`UnsafePath`."""
     target = contained_file(folder, relative, kind=kind, max_bytes=max_bytes, base=base)
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) \
-        | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(target, flags)
+    try:  # the one guarded read: regular files only, non-blocking, bounded, re-checked when open
+        return read_regular(target, max_bytes, root=Path(folder))
+    except Refused as exc:
+        raise UnsafePath(relative, f"the {kind} {exc}") from None
     except OSError as exc:
         raise UnsafePath(relative, f"cannot read the {kind}: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "rb") as fh:
-        _check_stat(os.fstat(fh.fileno()), relative, kind, max_bytes)
-        data = fh.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise UnsafePath(relative, f"the {kind} is larger than the limit of {_size(max_bytes)}")
-    return data
 
 
 # -- images ---------------------------------------------------------------------------------
