@@ -12,7 +12,7 @@ import pytest
 PKG = Path(__file__).resolve().parent.parent / "journeytools"
 
 LAYERS = {
-    0: {"errors", "vocab", "fsutil", "model", "store"},
+    0: {"errors", "vocab", "fsutil", "procs", "model", "store"},
     1: {"scoring", "diff", "evidence"},
     2: {"charts", "report", "export", "views"},
     3: {"cli", "widgets", "room", "__main__"},

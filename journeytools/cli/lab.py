@@ -9,20 +9,16 @@ Every guided notebook reads ``$JOURNEYTOOLS_WORKSHOP`` as its default ``workshop
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from pathlib import Path
 
 import typer
 
+from ..procs import wait_or_stop
 from ..store.resources import WORKSHOP_ENV
 from .common import out, run
 
 __all__ = ["WORKSHOP_ENV", "lab_command", "notebooks_home", "register"]
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 def notebooks_home(cwd: Path, chosen: Path | None) -> tuple[Path, bool]:
@@ -118,15 +114,14 @@ def register(app: typer.Typer) -> None:
                       + (f", workshop {env[WORKSHOP_ENV]}" if WORKSHOP_ENV in env else "")
                       + "; the address with its token follows. Stop with Ctrl-C.")
             proc = subprocess.Popen(lab_command(home.resolve(), port, browser, as_root), env=env)
-            signal.signal(signal.SIGTERM, _interrupt)  # stop JupyterLab too when we are told to stop
-            try:
-                return proc.wait()
-            except KeyboardInterrupt:
+
+            def stop() -> None:  # JupyterLab stops its kernels on SIGTERM
                 proc.terminate()
                 try:
                     proc.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     proc.kill()
-                return 0
+
+            return wait_or_stop(proc, stop)
 
         run(go)

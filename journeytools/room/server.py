@@ -18,13 +18,13 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from ..errors import JourneyToolsError
+from ..procs import wait_or_stop
 from ..store.folder import load
 from ._data import ROOM_DIR_ENV
 
@@ -165,10 +165,6 @@ def _cmdline(proc: Any) -> list[str]:
         return []
 
 
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
 @dataclass
 class RoomServer:
     """A running Voilà room. Owns its process: ``stop()`` (or leaving ``with``) ends it."""
@@ -205,17 +201,7 @@ class RoomServer:
 
     def wait(self) -> int:
         """Block until the server exits; Ctrl-C or SIGTERM stop it cleanly (returns 0)."""
-        previous = None
-        if threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGTERM"):
-            previous = signal.signal(signal.SIGTERM, _interrupt)
-        try:
-            return self.process.wait()
-        except KeyboardInterrupt:
-            self.stop()
-            return 0
-        finally:
-            if previous is not None:
-                signal.signal(signal.SIGTERM, previous)
+        return wait_or_stop(self.process, self.stop)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop Voilà and every kernel it started. Kernels run in sessions of their own, so
