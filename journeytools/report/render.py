@@ -24,8 +24,14 @@ def templates_dir() -> Path:
     return resource_dir("report").parent
 
 
+# Stylesheets of the report template, concatenated in this order (later rules win).
+CSS_FILES = ("report.css", "map.css", "a11y.css", "print.css")
+
+
 def report_css() -> str:
-    return (resource_dir("report") / "report.css").read_text(encoding="utf-8")
+    """The report's CSS: each part of the template's look in its own file."""
+    folder = resource_dir("report")
+    return "\n".join((folder / name).read_text(encoding="utf-8") for name in CSS_FILES)
 
 
 def logo_data_uri(ws: Workshop) -> str:
