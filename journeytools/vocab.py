@@ -77,3 +77,19 @@ def shorten(text: object, limit: int) -> str:
     if len(value) <= limit:
         return value
     return value[: max(limit - 1, 0)].rstrip() + ELLIPSIS
+
+
+def number(value: object, digits: int = 1) -> str:
+    """The one way a number is shown to people (pages, charts, decks, Markdown, terminal):
+    thousands separated, at most ``digits`` decimals, no trailing zeros: ``15,120`` ·
+    ``1,213.3`` · ``0.8``; a missing value is "–"."""
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "–"
+    if x != x:
+        return "–"
+    text = f"{x:,.{digits}f}"
+    if digits:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text

@@ -9,7 +9,7 @@ from typing import Literal
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 
-from ..vocab import ELLIPSIS
+from ..vocab import ELLIPSIS, number
 from ..vocab import one_line as clean  # a cell as display text: NaN/None → '', one line
 from .theme import FONT_FAMILY
 
@@ -110,12 +110,5 @@ def fit(text: object, width_pt: float, size: float, *, max_chars: int | None = N
 
 
 def fmt_number(x: float) -> str:
-    """Compact human number: 15,120 · 42.5 · 0.75."""
-    if x != x:  # NaN
-        return "–"
-    ax = abs(x)
-    if ax >= 100:
-        return f"{x:,.0f}"
-    if ax >= 10 or float(x).is_integer():
-        return f"{x:,.1f}".rstrip("0").rstrip(".")
-    return f"{x:.2f}".rstrip("0").rstrip(".")
+    """Numbers on charts: the same format as everywhere else (``vocab.number``)."""
+    return number(x)
