@@ -50,6 +50,9 @@ QUADRANT_COLORS = {
 DPI = 150  # layouts are measured at the resolution files are written at
 FONT_FAMILY = "DejaVu Sans"  # ships with matplotlib: identical output on every machine
 DEFAULT_ACCENT = "#1F5AA6"
+NEAR_BLACK = "#111111"  # text on light colours: softer than pure black
+TEXT_CONTRAST = 4.5     # WCAG AA, normal text (1.4.3)
+GRAPHIC_CONTRAST = 3.0  # WCAG AA, graphics and large text (1.4.11)
 _HEX = re.compile(r"#[0-9a-fA-F]{6}\Z")
 
 # Pain: pale yellow → orange → dark red (sequential, readable in greyscale too).
@@ -103,17 +106,17 @@ class Theme:
     @property
     def strong(self) -> str:
         """The accent, darkened until it reads on the paper (contrast ≥ 3:1, WCAG for graphics):
-        lines, outlines and titles stay visible with a light brand colour."""
-        color = self.accent
-        for _ in range(12):
-            if contrast(color, self.paper) >= 3.0:
-                break
-            color = shade(color, 0.15)
-        return color
+        lines, outlines and markers stay visible with a light brand colour."""
+        return readable_on(self.accent, self.paper, GRAPHIC_CONTRAST)
+
+    @property
+    def accent_ink(self) -> str:
+        """The accent for text on the paper (titles, labels): darkened until ≥ 4.5:1."""
+        return readable_on(self.accent, self.paper, TEXT_CONTRAST)
 
     @property
     def accent_text(self) -> str:
-        """Black or white, whichever reads better on the accent colour."""
+        """Text on the accent colour: near-black or white, ≥ 4.5:1 (see :func:`text_on`)."""
         return text_on(self.accent)
 
     # -- matplotlib settings -----------------------------------------------------------
@@ -182,9 +185,16 @@ def luminance(color: str) -> float:
 
 
 def text_on(color: Any) -> str:
-    """Black or white text for a background colour, by WCAG contrast."""
-    lum = luminance(color if isinstance(color, str) else mpl.colors.to_hex(color))
-    return "#111111" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#FFFFFF"
+    """Near-black or white text for a background colour, whichever contrasts more; pure black
+    where near-black would fall short of 4.5:1 (mid-tones around luminance 0.2), so the pair
+    always meets WCAG AA for text.
+
+    >>> text_on("#FFC107"), text_on("#0A0A0A"), text_on("#787878")
+    ('#111111', '#FFFFFF', '#000000')
+    """
+    hex_color = color if isinstance(color, str) else mpl.colors.to_hex(color)
+    best = max((NEAR_BLACK, "#FFFFFF"), key=lambda ink: contrast(ink, hex_color))
+    return best if contrast(best, hex_color) >= TEXT_CONTRAST else "#000000"
 
 
 def contrast(a: str, b: str) -> float:
@@ -197,6 +207,63 @@ def shade(color: str, amount: float) -> str:
     """``color`` mixed with black: 0 = unchanged, 1 = black."""
     r, g, b = to_rgb(color)
     return mpl.colors.to_hex((r * (1 - amount), g * (1 - amount), b * (1 - amount)))
+
+
+def readable_on(color: str, background: str = "#FFFFFF", ratio: float = TEXT_CONTRAST) -> str:
+    """``color`` darkened (mixed with black) just enough to reach ``ratio`` against a light
+    ``background``; unchanged when it reads already. The brand keeps its hue, only its
+    lightness gives way.
+
+    >>> readable_on("#FFC107"), readable_on("#FFC107", ratio=3.0), readable_on("#1F5AA6")
+    ('#947004', '#ba8d05', '#1F5AA6')
+    """
+    if contrast(color, background) >= ratio:
+        return color
+    # mixing with black lowers the luminance monotonically: the smallest step of 1 % that
+    # reads is found by bisection on the rounded hex colour itself
+    lo, hi = 0, 100
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if contrast(shade(color, mid / 100), background) >= ratio:
+            hi = mid
+        else:
+            lo = mid + 1
+    return shade(color, lo / 100)
+
+
+@dataclass(frozen=True)
+class BrandColors:
+    """The colours a page derives from one brand colour, each pair meeting WCAG AA on white.
+
+    ``accent`` is the brand colour as given (decoration only: rules, card edges);
+    ``accent_text`` is for text, links and borders on white (≥ 4.5:1); ``header`` and
+    ``on_header`` colour table headers (≥ 4.5:1 between them); ``graphic`` is for lines and
+    marks on white (≥ 3:1, WCAG 1.4.11).
+    """
+
+    accent: str
+    accent_text: str
+    header: str
+    on_header: str
+    graphic: str
+
+    def css_variables(self) -> dict[str, str]:
+        """The CSS custom properties of the report stylesheets (``--jt-…``)."""
+        return {"--jt-accent": self.accent, "--jt-accent-text": self.accent_text,
+                "--jt-accent-graphic": self.graphic, "--jt-header": self.header,
+                "--jt-on-header": self.on_header, "--jt-on-accent": text_on(self.accent)}
+
+
+def brand_colors(accent: str, paper: str = "#FFFFFF") -> BrandColors:
+    """:class:`BrandColors` of a brand colour (an invalid one falls back to the default).
+
+    >>> brand_colors("#FFC107").header, brand_colors("#FFC107").on_header
+    ('#FFC107', '#111111')
+    """
+    accent = valid_color(accent)
+    return BrandColors(accent=accent, accent_text=readable_on(accent, paper, TEXT_CONTRAST),
+                       header=accent, on_header=text_on(accent),
+                       graphic=readable_on(accent, paper, GRAPHIC_CONTRAST))
 
 
 def tint(color: str, amount: float) -> str:
