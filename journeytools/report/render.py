@@ -54,8 +54,15 @@ def logo_data_uri(ws: Workshop) -> str:
 
 
 def branding(ws: Workshop) -> dict[str, str]:
+    """What the report templates brand a page with: company, logo, the stylesheet, and
+    ``colors``, the CSS custom properties derived from ``primary_color`` so that every colour
+    pair on the page meets WCAG AA whatever the brand (``charts.theme.brand_colors``)."""
+    from ..charts.theme import brand_colors  # matplotlib's colour maths, only when building
+
     b = ws.branding
-    return {"company": str(b.get("company") or ws.title), "accent": str(b["primary_color"]),
+    colors = brand_colors(str(b["primary_color"]).strip())
+    return {"company": str(b.get("company") or ws.title), "accent": colors.accent,
+            "colors": " ".join(f"{k}: {v};" for k, v in colors.css_variables().items()),
             "logo": logo_data_uri(ws), "css": report_css()}
 
 
@@ -87,14 +94,25 @@ class HtmlRenderer:
         return body
 
 
+# Tagged PDF (PDF/UA-1): a structure tree with headings, tables, lists and figures with their
+# alt text, in reading order, the document's title and language; costs no measurable time.
+PDF_VARIANT = "pdf/ua-1"
+
+
 def _weasyprint(html: str, out: Path, base: Path) -> None:
+    """Print with WeasyPrint, tagged (``PDF_VARIANT``).
+
+    No base URL: a report is self-contained (images and CSS inlined), so nothing needs
+    resolving, and its links to the other reports (``index.html``, ``mia.pdf``) stay
+    relative in the PDF, as in the HTML, so the folder can move (``base`` is unused).
+    """
     import logging
 
     from weasyprint import HTML
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    HTML(string=html, base_url=str(base)).write_pdf(str(out))
+    HTML(string=html).write_pdf(str(out), pdf_variant=PDF_VARIANT)
 
 
 def _chromium(html: str, out: Path, base: Path) -> None:
@@ -138,7 +156,8 @@ PDF_ENGINES: dict[str, Callable[[str, Path, Path], None]] = {
 
 
 def write_pdf(html: str, out: Path, engine: str = "weasyprint") -> None:
-    """Print report HTML to an A4 PDF with the named engine (see ``PDF_ENGINES``); atomic:
+    """Print report HTML to an A4 PDF with the named engine (see ``PDF_ENGINES``; WeasyPrint's
+    PDFs are tagged, see ``PDF_VARIANT``); atomic:
     a failed print leaves no half-written PDF behind, and the PDF's permissions follow the
     umask like every file journeytools writes."""
     print_pdf = PDF_ENGINES[engine]
