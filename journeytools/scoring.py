@@ -65,14 +65,18 @@ def pain_table(ws: Workshop, persona: str | None = None) -> pd.DataFrame:
     """Pain points with pain score, weighted pain and rank (1 = most painful).
 
     Weighted pain = severity × frequency × persona weight (a ``*`` pain point takes the sum of
-    all weights) + 1 per dot vote. Ties are broken by id. With ``persona``, only that persona's
-    pain points and the ``*`` ones are ranked.
+    all weights) + 1 per dot vote. Ties are broken by id.
+
+    With ``persona``, the persona view (SPEC §3): that persona's own pain points as on the map,
+    and each ``*`` one at pain score × *that persona's* weight + its votes × (that weight ÷ the
+    sum of weights); ``weight`` is then that persona's weight and ``vote_share`` the share of
+    the votes counted. Summed over all personas, these give the map's numbers exactly.
     """
     pp = ws.pain_points
     cols = ["id", "persona", "touchpoint", "stage", "description", "severity", "frequency",
-            "pain_score", "weight", "votes", "weighted_pain", "evidence", "source", "rank"]
+            "pain_score", "weight", "votes", "vote_share", "weighted_pain", "evidence", "source", "rank"]
     if not len(pp):
-        return pd.DataFrame({c: pd.Series(dtype=float if c in ("weight", "weighted_pain") else object)
+        return pd.DataFrame({c: pd.Series(dtype=float if c in _FLOAT_COLUMNS else object)
                              for c in cols})
     weights = persona_weights(ws).to_dict()
     total = float(sum(weights.values()))
@@ -82,14 +86,20 @@ def pain_table(ws: Workshop, persona: str | None = None) -> pd.DataFrame:
     severity, frequency = _numbers(pp, "severity"), _numbers(pp, "frequency")
     weight = np.array([total if p == "*" else weights.get(p, 1.0) for p in personas], dtype=float)
     n_votes = np.array([votes.get(i, 0) for i in ids], dtype="int64")
+    share = np.ones(len(ids))
+    if persona is not None:
+        star = np.array([p == "*" for p in personas], dtype=bool)
+        mine = weights.get(persona, 1.0)
+        weight = np.where(star, mine, weight)
+        share = np.where(star, persona_share(mine, total), 1.0)
     pain_score = (severity * frequency).astype("int64")
     out = pd.DataFrame({
         "id": _obj(ids), "persona": _obj(personas), "touchpoint": _obj(tps),
         "stage": _obj([tp_stage.get(t, "") for t in tps]),
         "description": _obj(_texts(pp, "description")),
         "severity": severity.astype("int64"), "frequency": frequency.astype("int64"),
-        "pain_score": pain_score, "weight": weight, "votes": n_votes,
-        "weighted_pain": pain_score * weight + n_votes,
+        "pain_score": pain_score, "weight": weight, "votes": n_votes, "vote_share": share,
+        "weighted_pain": pain_score * weight + n_votes * share,
         "evidence": _obj(_texts(pp, "evidence")),
         "source": _obj([s or "assumption" for s in _texts(pp, "source")]),
     })
@@ -98,6 +108,14 @@ def pain_table(ws: Workshop, persona: str | None = None) -> pd.DataFrame:
     out = out.sort_values(["weighted_pain", "id"], ascending=[False, True], kind="mergesort")
     out["rank"] = np.arange(1, len(out) + 1)
     return out[cols].reset_index(drop=True)
+
+
+_FLOAT_COLUMNS = ("weight", "vote_share", "weighted_pain")
+
+
+def persona_share(weight: float, total: float) -> float:
+    """The share of a ``*`` pain point's votes a persona of ``weight`` counts (SPEC §3)."""
+    return weight / total if total else 0.0
 
 
 def stage_pain(ws: Workshop, persona: str | None = None,
@@ -111,6 +129,33 @@ def stage_pain(ws: Workshop, persona: str | None = None,
         "name": [s.name for s in stages],
         "pain": [float(sums.get(s.id, 0.0)) for s in stages],
     })
+
+
+def persona_stage_pain(ws: Workshop) -> pd.DataFrame:
+    """Persona-view stage pain of every persona: personas (file order) × stages (journey order).
+
+    Row *p* is ``stage_pain(ws, p)``, so each column sums to the map's stage pain (SPEC §3).
+    """
+    personas = [str(p) for p in ws.personas["id"]] if len(ws.personas) else []
+    stages = ws.stage_ids
+    pains = pain_table(ws)
+    col = {sid: k for k, sid in enumerate(stages)}
+    stage = np.array([col.get(sid, -1) for sid in pains["stage"]], dtype=np.int64)
+    owner = pains["persona"].to_numpy(object)
+    star = owner == "*"
+    weights = persona_weights(ws).to_dict()
+    total = float(sum(weights.values()))
+    ps, votes, wp = (pains[c].to_numpy(float) for c in ("pain_score", "votes", "weighted_pain"))
+    rows = np.zeros((len(personas), len(stages)))
+    for i, p in enumerate(personas):
+        w = weights.get(p, 1.0)
+        take = ((owner == p) | star) & (stage >= 0)
+        # the same per-row numbers as pain_table(ws, p)
+        value = np.where(star, ps * w + votes * persona_share(w, total), wp)
+        rows[i] = np.bincount(stage[take], weights=value[take], minlength=len(stages))
+    return pd.DataFrame(rows,
+                        index=pd.Index(personas, name="persona"),
+                        columns=pd.Index(ws.stage_ids, name="stage"))
 
 
 def hottest_stage(ws: Workshop, persona: str | None = None) -> str | None:
@@ -191,8 +236,10 @@ def opportunity_table(ws: Workshop, persona: str | None = None,
     """Opportunities with RICE, ICE, pain relieved, votes, quadrant and rank.
 
     Unscored opportunities (missing any RICE field) get ``rank`` NA and ``missing`` fields;
-    scored ones rank by RICE, then votes, then id. With ``persona``, only opportunities that
-    address that persona's pain points (or ``*`` ones) are kept.
+    scored ones rank by RICE, then votes, then id. ``pains`` is the map's pain table when the
+    caller has it already. With ``persona``, only opportunities that address that persona's pain
+    points (or ``*`` ones) are kept, and they relieve the persona-view pain of those (SPEC §3);
+    stage and quadrant stay the map's.
     """
     op = ws.opportunities
     pains = pain_table(ws) if pains is None else pains
@@ -231,8 +278,10 @@ def opportunity_table(ws: Workshop, persona: str | None = None,
     out["value"] = out["reach"] * out["impact"] * out["confidence"]
     out["quadrant"] = quadrants(out)
     if persona is not None:
-        mine = set(pain_table(ws, persona)["id"].tolist())
-        keep = np.array([bool(set(a) & mine) for a in out["addresses"]], dtype=bool)
+        view = pain_table(ws, persona)
+        mine = dict(zip(view["id"].tolist(), view["weighted_pain"].tolist()))
+        out["pain_relieved"] = [float(sum(mine.get(a, 0.0) for a in refs)) for refs in out["addresses"]]
+        keep = np.array([any(a in mine for a in refs) for refs in out["addresses"]], dtype=bool)
         out = out[keep]
     scored = out[out["scored"]].sort_values(["rice", "votes", "id"], ascending=[False, False, True],
                                             kind="mergesort")
@@ -327,6 +376,7 @@ class Scores:
     stages: pd.DataFrame
     opportunities: pd.DataFrame
     gaps: list[Gap] = field(default_factory=list)
+    persona_stages: pd.DataFrame = field(default_factory=pd.DataFrame)  # persona × stage pain
 
     @property
     def unscored(self) -> pd.DataFrame:
@@ -346,11 +396,15 @@ class Scores:
                 {"id": r.id, "persona": r.persona, "touchpoint": r.touchpoint, "stage": r.stage,
                  "description": r.description, "severity": int(r.severity),
                  "frequency": int(r.frequency), "pain_score": int(r.pain_score),
-                 "weighted_pain": float(r.weighted_pain), "votes": int(r.votes),
+                 "weight": float(r.weight), "weighted_pain": float(r.weighted_pain),
+                 "votes": int(r.votes),
                  "source": r.source, "evidence": r.evidence, "rank": int(r.rank)}
                 for r in pains.itertuples()],
             "stages": [{"id": r.id, "name": r.name, "pain": float(r.pain)} for r in self.stages.itertuples()],
             "hottest_stage": self.hottest_stage,
+            "persona_stages": {
+                pid: [{"id": sid, "pain": float(v)} for sid, v in row.items()]
+                for pid, row in self.persona_stages.iterrows()},
             "opportunities": [
                 {"id": r.id, "title": r.title, "rice": _num(r.rice), "ice": _num(r.ice),
                  "pain_relieved": float(r.pain_relieved), "votes": int(r.votes),
@@ -369,5 +423,8 @@ def score(ws: Workshop, persona: str | None = None) -> Scores:
     """All scores of a workshop (or of one persona's view of it)."""
     everyone = pain_table(ws)
     mine = everyone if persona is None else pain_table(ws, persona)
+    by_persona = persona_stage_pain(ws)
+    if persona is not None:
+        by_persona = by_persona[by_persona.index == persona]
     return Scores(mine, stage_pain(ws, persona, mine),
-                  opportunity_table(ws, persona, everyone), gaps(ws, persona, mine))
+                  opportunity_table(ws, persona, everyone), gaps(ws, persona, mine), by_persona)

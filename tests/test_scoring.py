@@ -168,3 +168,75 @@ def test_persona_view_without_opportunities(tmp_path):
     s = scoring.score(ws, "commuter")
     assert len(s.opportunities) == 0 and "scored" in s.opportunities.columns
     assert [p for p in s.pain_points["id"]] == ["no-same-day", "phone-wait"]
+
+
+# -- persona view (SPEC §3) -----------------------------------------------------------------
+
+TOUCHPOINT_IDS = ["flat-tyre", "booking-form", "phone-line", "workshop-visit"]
+pain_row = st.fixed_dictionaries({
+    "who": st.integers(-1, 3),  # -1: '*' (all personas), else a persona index
+    "touchpoint": st.sampled_from(TOUCHPOINT_IDS),
+    "severity": st.integers(1, 5), "frequency": st.integers(1, 5), "votes": st.integers(0, 4)})
+
+
+def _random_ws(weights: list[float], rows: list[dict]) -> jt.Workshop:
+    ws = jt.load(write_workshop(_tmp() / "ws"))
+    ws.personas = pd.DataFrame({"id": [f"p{i}" for i in range(len(weights))],
+                                "name": [f"Persona {i}" for i in range(len(weights))],
+                                "weight": weights})
+    ws.steps = ws.steps.iloc[0:0]
+    ws.opportunities = pd.DataFrame({"id": ["fix-all"], "title": ["Fix all"],
+                                     "addresses": [";".join(f"pp{i}" for i in range(len(rows)))],
+                                     "reach": [100], "impact": [1], "confidence": [1], "effort": [1]})
+    ws.pain_points = pd.DataFrame([
+        {"id": f"pp{i}", "persona": "*" if r["who"] < 0 else f"p{r['who'] % len(weights)}",
+         "touchpoint": r["touchpoint"], "description": f"Pain {i}",
+         "severity": r["severity"], "frequency": r["frequency"]} for i, r in enumerate(rows)])
+    ws.votes = pd.DataFrame([{"voter": f"v{i}", "item": f"pp{i}", "votes": r["votes"]}
+                             for i, r in enumerate(rows) if r["votes"]],
+                            columns=["voter", "item", "votes"])
+    return ws
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from([0.25, 0.5, 1.0, 1.5, 2.0, 3.25]), min_size=1, max_size=4),
+       st.lists(pain_row, min_size=1, max_size=12))
+def test_persona_views_add_up_to_the_map(weights, rows):
+    from journeytools.charts.heatmaps import pain_matrix
+
+    ws = _random_ws(weights, rows)
+    whole = scoring.stage_pain(ws).set_index("id")["pain"]
+    views = {p: scoring.stage_pain(ws, p).set_index("id")["pain"] for p in ws.personas["id"]}
+    total = sum(views.values())
+    assert total.to_numpy() == pytest.approx(whole.to_numpy(), rel=1e-9, abs=1e-9)
+    # the heatmap row, the json and the page all show the persona view
+    matrix = pain_matrix(ws)
+    doc = scoring.score(ws).to_dict()
+    for p, view in views.items():
+        assert matrix.loc[p].to_numpy() == pytest.approx(view.to_numpy(), rel=1e-12)
+        assert [s["pain"] for s in doc["persona_stages"][p]] == pytest.approx(view.tolist(), rel=1e-12)
+        mine = scoring.score(ws, p)
+        assert mine.stages["pain"].tolist() == pytest.approx(view.tolist(), rel=1e-12)
+        assert mine.to_dict()["persona_stages"] == {p: doc["persona_stages"][p]}
+    # pain relieved in the persona views adds up to the map's, too
+    relieved = sum(float(scoring.opportunity_table(ws, p)["pain_relieved"].sum()) for p in views)
+    assert relieved == pytest.approx(float(scoring.opportunity_table(ws)["pain_relieved"].sum()), rel=1e-9)
+
+
+def test_shared_pain_point_takes_the_persona_weight_not_the_sum(tmp_path):
+    # a persona with weight 0.5: the '*' pain 3 × 2 counts 3 (+ half its 2 votes), below her own 4 × 4
+    ws = jt.load(write_workshop(
+        tmp_path / "ws",
+        personas="id,name,weight\nsaver,Sam the saver,0.5\nborrower,Bo the borrower,0.5\n",
+        pain_points=("id,persona,touchpoint,description,severity,frequency\n"
+                     "queue,*,phone-line,Phone queue,3,2\nform,saver,booking-form,Long form,4,4\n"),
+        steps=None, opportunities=None,
+        votes="voter,item,votes\nann,queue,2\n"))
+    view = scoring.pain_table(ws, "saver").set_index("id")
+    assert view.loc["form", "weighted_pain"] == 8.0
+    assert view.loc["queue", "weighted_pain"] == 3 * 2 * 0.5 + 2 * 0.5
+    assert list(view.index) == ["form", "queue"]
+    assert scoring.pain_table(ws).set_index("id").loc["queue", "weighted_pain"] == 3 * 2 * 1.0 + 2
+    doc = scoring.score(ws, "saver").to_dict()
+    assert doc["pain_points"][0]["id"] == "form"
+    assert sum(s["pain"] for s in doc["stages"]) == 8.0 + 4.0

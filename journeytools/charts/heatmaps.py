@@ -1,9 +1,8 @@
 """Heatmaps: weighted pain per persona × stage, and touchpoints per channel × stage.
 
-Pain heatmap attribution: a persona's own pain points count with their weighted pain (SPEC §3);
-a ``*`` pain point (all personas) is shared out by weight, so persona *p* gets
-``weighted pain × weight(p) / sum of weights`` = ``pain score × weight(p)`` plus its weight's share
-of the votes. Each stage column therefore sums to ``scoring.stage_pain`` exactly.
+Pain heatmap rows are persona views (SPEC §3): a persona's own pain points count with their
+weighted pain, a ``*`` pain point with ``pain score × weight(p)`` plus its weight's share of the
+votes. Each stage column therefore sums to ``scoring.stage_pain``.
 """
 
 from __future__ import annotations
@@ -23,39 +22,11 @@ from .theme import new_figure, text_on, theme_for, tint
 
 
 def pain_matrix(ws: Workshop) -> pd.DataFrame:
-    """Weighted pain per persona (rows, file order) × stage (columns, journey order).
-
-    ``*`` pain points are shared out by persona weight (see the module docstring), so column
-    sums equal ``scoring.stage_pain(ws)["pain"]``.
+    """Weighted pain per persona (rows, file order) × stage (columns, journey order): each
+    persona's view (SPEC §3, ``scoring.persona_stage_pain``), so a row shows the numbers of
+    that persona's report and column sums equal ``scoring.stage_pain(ws)["pain"]``.
     """
-    personas = [str(p) for p in ws.personas["id"]] if len(ws.personas) else []
-    stages = ws.stage_ids
-    out = pd.DataFrame(0.0, index=pd.Index(personas, name="persona"),
-                       columns=pd.Index(stages, name="stage"))
-    pains = scoring.pain_table(ws)
-    if not len(pains) or not personas:
-        return out
-    weights = scoring.persona_weights(ws)
-    total = float(weights.sum()) or 1.0
-    row = {p: k for k, p in enumerate(personas)}
-    col = {s: k for k, s in enumerate(stages)}
-    stage = np.array([col.get(s, -1) for s in pains["stage"]], dtype=np.int64)
-    star = pains["persona"].to_numpy(object) == "*"
-    own = np.array([row.get(p, -1) for p in pains["persona"]], dtype=np.int64)
-    wp = pains["weighted_pain"].to_numpy(float)
-    w = np.array([float(weights.get(p, 1.0)) for p in personas])
-    # Every contribution in the ranked order of the pain table: one for a persona's own pain
-    # point, one per persona (file order) for a '*' one. np.add.at adds them one at a time in
-    # that order, so each cell is the same sum, to the last bit, as adding row by row.
-    reps = np.where(star, len(personas), (own >= 0).astype(np.int64)) * (stage >= 0)
-    src = np.repeat(np.arange(len(pains)), reps)
-    nth = np.arange(len(src)) - np.repeat(np.cumsum(reps) - reps, reps)  # persona of a '*' share
-    shared = star[src]
-    values = np.zeros((len(personas), len(stages)))
-    np.add.at(values, (np.where(shared, nth, own[src]), stage[src]),
-              np.where(shared, wp[src] * w[nth] / total, wp[src]))
-    out.iloc[:, :] = values
-    return out
+    return scoring.persona_stage_pain(ws)
 
 
 def _grid(ax: Axes, nrows: int, ncols: int) -> None:
