@@ -93,3 +93,17 @@ def number(value: object, digits: int = 1) -> str:
     if digits:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def pain_formula(severity: int, frequency: int, weight: float = 1.0, votes: int = 0,
+                 vote_share: float = 1.0) -> str:
+    """How a weighted pain is made, in the words of SPEC §3: "3 sev × 4 freq × 1.5 weight
+    + 2 votes" (a part that changes nothing — weight 1, no votes — is left out)."""
+    text = f"{int(severity)} sev × {int(frequency)} freq"
+    if weight != 1:
+        text += f" × {number(weight, 2)} weight"
+    if votes:
+        text += f" + {int(votes)} vote{'s' if votes != 1 else ''}"
+        if vote_share != 1:
+            text += f" × {number(vote_share, 2)} share"
+    return text

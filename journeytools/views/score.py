@@ -14,7 +14,7 @@ from rich.table import Table
 from ..model.schema import FORMULA_START
 from ..model.workshop import Workshop
 from ..scoring import Scores
-from ..vocab import shorten
+from ..vocab import number, shorten
 
 FORMATS = ("table", "csv", "json")
 
@@ -110,9 +110,7 @@ def _more(console: Console, total: int, shown: int, noun: str) -> None:
 
 
 def _fmt(x: float, digits: int = 1) -> str:
-    if x != x:  # NaN
-        return "—"
-    return f"{x:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{x:,.0f}"
+    return number(x, digits)
 
 
 def print_tables(console: Console, ws: Workshop, scores: Scores, top: int | None = None) -> None:
