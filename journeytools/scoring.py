@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .model.workshop import Workshop
+from .vocab import channel_families, channel_key, channel_name, channel_reaches
 
 RICE_FIELDS = ("reach", "impact", "confidence", "effort")
 QUADRANTS = ("quick win", "big bet", "fill-in", "money pit")
@@ -330,7 +331,7 @@ def gaps(ws: Workshop, persona: str | None = None, pains: pd.DataFrame | None = 
         if s.id not in staged:
             out.append(Gap("stage_without_touchpoint", s.id, f"stage '{s.name}' has no touchpoint"))
     tp_stage = dict(zip(_texts(tp, "id"), _texts(tp, "stage")))
-    served = {c.strip().lower() for c in _texts(tp, "channel") if c.strip()}
+    served = {channel_key(c) for c in _texts(tp, "channel") if c.strip()}
     steps = ws.steps
     visited: dict[str, set[str]] = {}
     for pid, tid in zip(_texts(steps, "persona"), _texts(steps, "touchpoint")):
@@ -344,9 +345,8 @@ def gaps(ws: Workshop, persona: str | None = None, pains: pd.DataFrame | None = 
                 if s.id not in visited[pid]:
                     out.append(Gap("persona_skips_stage", pid, f"{name} has no step in stage '{s.name}'"))
         for ch in split_list(channels):
-            if ch.lower() not in served:
-                out.append(Gap("channel_not_served", pid,
-                               f"{name} uses {ch}, but no touchpoint is on that channel"))
+            if not any(channel_reaches(s, ch) for s in served):
+                out.append(Gap("channel_not_served", pid, _channel_gap(name, ch)))
     for tid, tname, stage, owner in zip(_texts(tp, "id"), _texts(tp, "name"), _texts(tp, "stage"),
                                         _texts(tp, "owner")):
         if not owner.strip():
@@ -366,6 +366,13 @@ def gaps(ws: Workshop, persona: str | None = None, pains: pd.DataFrame | None = 
                 out.append(Gap("opportunity_addresses_nothing", oid,
                                f"opportunity '{title}' addresses no pain point"))
     return out
+
+
+def _channel_gap(name: str, channel: str) -> str:
+    """'Mia uses TikTok, but no touchpoint reaches her there (nor on social media or video)'."""
+    families = sorted(channel_families(channel) - {channel_key(channel)})
+    wider = f" (nor on {' or '.join(channel_name(f) for f in families)} in general)" if families else ""
+    return f"{name} uses {channel_name(channel)}, but no touchpoint is there{wider}"
 
 
 @dataclass(frozen=True)

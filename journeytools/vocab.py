@@ -107,3 +107,58 @@ def pain_formula(severity: int, frequency: int, weight: float = 1.0, votes: int 
         if vote_share != 1:
             text += f" × {number(vote_share, 2)} share"
     return text
+
+
+# -- channels: one vocabulary, two levels ---------------------------------------------------
+# A channel and the platforms on it. Personas and touchpoints may use either level: a persona
+# on "instagram" is reached by a touchpoint on "social", and one on "social" by a touchpoint on
+# "instagram". A platform may sit under more than one channel (YouTube is social and video).
+CHANNELS: dict[str, tuple[str, ...]] = {
+    "social": ("instagram", "tiktok", "facebook", "pinterest", "linkedin", "x", "twitter",
+               "snapchat", "threads", "youtube", "reddit", "paid-social", "influencer"),
+    "video": ("youtube", "vimeo", "tiktok", "twitch", "tv"),
+    "search": ("google", "google-search", "bing", "search-ads", "seo"),
+    "ads": ("search-ads", "display-ads", "paid-social", "retargeting", "tv", "radio", "billboard",
+            "print-ads"),
+    "messaging": ("whatsapp", "messenger", "sms", "imessage", "wechat", "telegram", "signal"),
+    "chat": ("live-chat", "chatbot"),
+    "review-site": ("trustpilot", "google-reviews", "tripadvisor", "yelp", "feefo"),
+    "email": ("newsletter",),
+    "web": ("website", "web-shop", "price-comparison"),
+    "app": ("mobile-app",),
+    "store": ("shop", "in-store", "pop-up", "branch"),
+    "phone": ("call-centre", "hotline", "helpline"),
+    "print": ("letter", "brochure", "catalogue", "print-ads", "magazine"),
+    "forum": ("reddit", "community"),
+}
+CHANNEL_NAMES = {  # how people write them (anything else: first letter capitalised)
+    "tiktok": "TikTok", "youtube": "YouTube", "linkedin": "LinkedIn", "whatsapp": "WhatsApp",
+    "x": "X", "sms": "SMS", "seo": "SEO", "tv": "TV", "imessage": "iMessage", "wechat": "WeChat",
+    "social": "social media", "web": "the web", "ads": "advertising", "app": "an app",
+    "store": "a shop", "phone": "the phone", "review-site": "review sites", "search": "search engines",
+    "google-search": "Google search", "search-ads": "search ads", "paid-social": "paid social ads",
+}
+
+
+def channel_key(value: object) -> str:
+    """A channel or platform as compared: trimmed, lower case, spaces as hyphens."""
+    return "-".join(str(value).strip().lower().split())
+
+
+def channel_families(channel: str) -> set[str]:
+    """The channels a word names: itself when it is a channel, else the channels it is on."""
+    key = channel_key(channel)
+    return {key} if key in CHANNELS else {c for c, platforms in CHANNELS.items() if key in platforms}
+
+
+def channel_reaches(served: str, used: str) -> bool:
+    """Whether a touchpoint on ``served`` reaches a persona who uses ``used``: the same word,
+    or one is a channel and the other a platform on it."""
+    a, b = channel_key(served), channel_key(used)
+    return a == b or b in CHANNELS.get(a, ()) or a in CHANNELS.get(b, ())
+
+
+def channel_name(channel: str) -> str:
+    """A channel in the words a persona would use ("Instagram", "social media")."""
+    key = channel_key(channel)
+    return CHANNEL_NAMES.get(key, key.replace("-", " ").capitalize() if key not in CHANNELS else key)

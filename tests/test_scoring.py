@@ -240,3 +240,35 @@ def test_shared_pain_point_takes_the_persona_weight_not_the_sum(tmp_path):
     doc = scoring.score(ws, "saver").to_dict()
     assert doc["pain_points"][0]["id"] == "form"
     assert sum(s["pain"] for s in doc["stages"]) == 8.0 + 4.0
+
+
+# -- channels: one vocabulary (issue 17) ----------------------------------------------------
+
+def test_channel_gaps_accept_either_level_and_find_only_real_ones(tmp_path):
+    ws = jt.load(write_workshop(
+        tmp_path / "ws",
+        personas=("id,name,channels\n"
+                  "mia,Mia,Instagram;search;YouTube;WhatsApp;TikTok\n"
+                  "bo,Bo,social;Google search;sms\n"),
+        touchpoints=("id,stage,name,channel,owner\n"
+                     "post,need,Influencer post,social,Brand\n"
+                     "ads,booking,Search ads,search-ads,Performance\n"
+                     "wa,booking,Share on WhatsApp,messaging,Digital\n"
+                     "shop,repair,Shop,store,Retail\n"),
+        steps=None, pain_points=None, opportunities=None))
+    gaps = [g.message for g in scoring.gaps(ws) if g.kind == "channel_not_served"]
+    # Instagram, YouTube and TikTok are on social; search ads are search; WhatsApp is messaging;
+    # Bo's 'social' is served by the post, 'Google search' only by a search-engine touchpoint
+    assert gaps == ["Bo uses Google search, but no touchpoint is there (nor on search engines in general)"]
+
+
+@given(st.sampled_from(sorted(jt.vocab.CHANNELS)), st.data())
+def test_a_channel_reaches_its_platforms_both_ways(channel, data):
+    from journeytools.vocab import CHANNELS, channel_reaches
+
+    platform = data.draw(st.sampled_from(CHANNELS[channel]))
+    assert channel_reaches(channel, platform) and channel_reaches(platform, channel)
+    assert channel_reaches(platform.upper(), f" {platform} ")
+    other = data.draw(st.sampled_from(sorted(set(CHANNELS) - {channel})))
+    if platform not in CHANNELS[other]:
+        assert not channel_reaches(other, platform)
