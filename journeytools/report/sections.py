@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 
 from ..model.workshop import Workshop
 from ..scoring import Scores, emotion_curve, journey, score, split_list
 from ..store.folder import load
-from .html import figure, render
+from ..vocab import number, pain_formula
+from .html import MACROS, environment, figure, render
 
 SECTIONS = (
     ("persona", "Who this is"),
@@ -27,6 +29,7 @@ SECTIONS = (
     ("emotions", "Emotion curve and moments of truth"),
     ("pains", "Pain points"),
     ("opportunities", "Opportunities"),
+    ("plan", "Plan per stage"),
     ("evidence", "Evidence and KPIs"),
     ("gaps", "Gaps"),
 )
@@ -37,7 +40,7 @@ EVIDENCED = {"analytics", "survey", "interview", "observation", "support"}
 # xlsx export list them all.
 TOP_ROWS = 25    # rows of the pain point and opportunity rankings, and gaps listed
 CELL_ITEMS = 10  # texts per cell of the journey map table
-ALT_ITEMS = 12   # opportunities named in the impact/effort matrix's alt text
+ALT_VALUES = 80  # values of a chart's data named in its alt text (its data table has them all)
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,49 @@ def context(workshop: str | Path, persona: str, today: str = "") -> ReportContex
         raise ValueError(f"unknown persona {persona!r}; personas: {', '.join(ws.personas['id'])}")
     day = dt.date.fromisoformat(today) if today else dt.date.today()
     return ReportContext(ws, pid, day, score(ws, pid))
+
+
+def _cell_text(value: Any) -> str:
+    """A data table cell: numbers in the one number format, blanks as a dash."""
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return "–"
+    if pd.api.types.is_bool(value):
+        return "yes" if value else ""
+    return number(value) if pd.api.types.is_number(value) else str(value)
+
+
+def values_text(data: pd.DataFrame, limit: int = ALT_VALUES) -> str:
+    """A chart's data in words for its alt text: 'Mia: Awareness 6, Purchase 45; Andy: …',
+    the first column naming each row; at most ``limit`` values, then where the rest are."""
+    parts: list[str] = []
+    named = 0
+    for row in data.itertuples(index=False):
+        label, *values = row
+        cells = [f"{c} {_cell_text(v)}" for c, v in zip(data.columns[1:], values)
+                 if _cell_text(v)]
+        if named + len(cells) > limit:
+            parts.append("and more in the data table under the chart")
+            break
+        named += len(cells)
+        parts.append(f"{_cell_text(label)}: {', '.join(cells)}")
+    return "Values: " + "; ".join(parts) + "." if parts else ""
+
+
+def chart(fig: Any, alt: str, data: pd.DataFrame, caption: str, *, values_in_alt: bool = True,
+          cls: str = "jt-figure", dpi: int = 144) -> Markup:
+    """A chart with its numbers as text twice: named in its alt text (``values_in_alt``; off
+    when ``alt`` names them already) and as a table folded under it (``<details>``).
+
+    ``data``: one row per row of the table, the first column naming it; column names are
+    the table's headers. Every chart of the reports is inlined through here.
+    """
+    if values_in_alt and len(data):
+        alt = f"{alt} {values_text(data)}".strip()
+    macros: Any = environment().get_template(MACROS).module
+    table = macros.chart_data(
+        caption, [str(c) for c in data.columns],
+        [[_cell_text(v) for v in row] for row in data.itertuples(index=False)])
+    return Markup(figure(fig, alt=alt, cls=cls, dpi=dpi) + table)
 
 
 def _field(card: pd.Series, name: str) -> str:
@@ -142,16 +188,45 @@ def _more(n: int, what: str, where: str) -> str:
     return f"… and {n:,} more {what} ({where})." if n > 0 else ""
 
 
+# The journey map's printed page: the map at 100 % (its type is sized for that) plus the
+# page margins and room for the heading, intro and note above and under it; never smaller
+# than A4 landscape. Margins as the report's other pages (print.css), for the running header.
+MAP_MARGINS_MM = (17.0, 12.0, 16.0, 12.0)  # top, right, bottom, left
+MAP_TEXT_MM = 48.0                          # heading, intro and the note under the map
+MAP_TABLE_STAGES = 6                        # stages per table of "the map as a table"
+
+
+def map_page_size(width_in: float, height_in: float) -> tuple[float, float]:
+    """Width and height in mm of the page that holds a map of this size at 100 %."""
+    top, right, bottom, left = MAP_MARGINS_MM
+    width = max(297.0, width_in * 25.4 + left + right)
+    height = max(210.0, height_in * 25.4 + top + bottom + MAP_TEXT_MM)
+    return round(width, 1), round(height, 1)
+
+
+def _map_svg(fig: Any, label: str) -> Markup:
+    """The map as inline SVG: made by ``charts.export.svg_inline``, which escapes the label
+    and description it adds; matplotlib escapes the map's own texts."""
+    from ..charts.export import alt_text, svg_inline
+
+    return Markup(svg_inline(fig, label, alt_text(fig)))
+
+
 def journey_map(ctx: ReportContext) -> Html:
-    """The map chart and, for reading and searching, the same map as a table."""
+    """The map as vector graphics with real text, at its own size (scrolling sideways on a
+    screen, on a page of its own size in print), and the same map as a table."""
     from ..charts import journey_map as draw
+    from ..charts.journey_map import not_drawn_note
 
     ws, pid = ctx.ws, ctx.persona
     steps = journey(ws, pid)
-    pains = ctx.scores.pain_points
+    fig = draw(ws, pid)
+    drawn = fig._jt_data  # type: ignore[attr-defined]  # the map's data (charts' contract)
+    pains = drawn["pains"]  # the table shows what the map shows
     opps = ctx.scores.opportunities
-    chart = figure(draw(ws, pid), alt=f"Journey map of {ctx.name} across {len(ws.stages)} stages",
-                   cls="jt-figure jt-wide", dpi=120)  # ~2,000 px wide: sharp on A4 landscape
+    label = f"Journey map of {ctx.name} across {len(ws.stages)} stages"
+    width, height = map_page_size(*fig.get_size_inches())
+    note = not_drawn_note(len(drawn["pains_not_drawn"]), ctx.name) if len(drawn["pains_not_drawn"]) else ""
 
     def steps_in(sid: str) -> pd.DataFrame:
         return steps[steps["stage"] == sid]
@@ -184,9 +259,12 @@ def journey_map(ctx: ReportContext) -> Html:
         ("Pain points", ranked(pains, "description")),
         ("Opportunities", ranked(opps, "title")),
     ]
-    return _section("journey_map.html.j2", title=SECTIONS[1][1], name=ctx.name, chart=chart,
-                    stages=[s.name for s in ws.stages],
-                    rows=[(label, [cell(s.id) for s in ws.stages]) for label, cell in rows])
+    chunks = [ws.stages[i:i + MAP_TABLE_STAGES] for i in range(0, len(ws.stages), MAP_TABLE_STAGES)]
+    tables = [{"stages": [s.name for s in chunk],
+               "rows": [(lane, [cell(s.id) for s in chunk]) for lane, cell in rows]} for chunk in chunks]
+    return _section("journey_map.html.j2", title=SECTIONS[1][1], name=ctx.name, label=label,
+                    svg=_map_svg(fig, label), note=f"{note}." if note else "",
+                    page={"width": f"{width}mm", "height": f"{height}mm"}, tables=tables)
 
 
 def emotions(ctx: ReportContext) -> Html:
@@ -196,13 +274,17 @@ def emotions(ctx: ReportContext) -> Html:
     curve = emotion_curve(ctx.ws, ctx.persona)
     if not len(curve):
         return _section("emotions.html.j2", title=SECTIONS[2][1], chart=None, moments=[])
-    chart = figure(emotion_curves(ctx.ws, ctx.persona),
+    data = pd.DataFrame({"Step": curve["touchpoint_name"], "Stage": curve["stage_name"],
+                         "Emotion (1–5)": curve["emotion"], "Moment of truth": curve["moment_of_truth"],
+                         "Feeling": curve["feeling"].fillna("")})
+    chart_ = chart(emotion_curves(ctx.ws, ctx.persona),
                    alt=f"Emotion curve of {ctx.name}: " + ", ".join(
-                       f"{r.touchpoint_name} {int(r.emotion)}" for r in curve.itertuples()))
+                       f"{r.touchpoint_name} {int(r.emotion)}" for r in curve.itertuples()),
+                   data=data, caption=f"Emotion of {ctx.name} step by step", values_in_alt=False)
     moments = [{"touchpoint": r.touchpoint_name, "stage": r.stage_name, "emotion": int(r.emotion),
                 "drop": int(r.drop) if r.drop >= 2 else None, "feeling": r.feeling if r.feeling else ""}
                for r in curve[curve["moment_of_truth"]].itertuples()]
-    return _section("emotions.html.j2", title=SECTIONS[2][1], chart=chart, moments=moments)
+    return _section("emotions.html.j2", title=SECTIONS[2][1], chart=chart_, moments=moments)
 
 
 def _evidence_badge(source: str, evidence: str) -> dict[str, str]:
@@ -222,19 +304,23 @@ def pain_points(ctx: ReportContext) -> Html:
         hottest = ""
     rows = [{"rank": r.rank, "description": r.description, "id": r.id,
              "where": f"{tp_names.get(r.touchpoint, r.touchpoint)} · {stage_names.get(r.stage, r.stage)}",
-             "rating": f"{int(r.severity)} × {int(r.frequency)}", "weighted_pain": f"{r.weighted_pain:g}",
+             "rating": f"{int(r.severity)} × {int(r.frequency)}", "weighted_pain": number(r.weighted_pain),
+             "how": pain_formula(r.severity, r.frequency, r.weight, r.votes, r.vote_share),
              "votes": int(r.votes), "evidence": _evidence_badge(r.source, r.evidence)}
             for r in pains.head(TOP_ROWS).itertuples()]
     more = _more(len(pains) - len(rows), "pain points",
                  f"all {len(pains):,} are ranked in the score CSV, "
                  f"journeytools score --persona {ctx.persona} --format csv, and the xlsx export, "
                  "journeytools export --to xlsx")
-    return _section("pain_points.html.j2", title=SECTIONS[3][1], rows=rows, more=more,
-                    hottest=stage_names.get(hottest, hottest) if hottest else "")
+    hot = ""
+    if hottest:
+        pain = float(ctx.scores.stages.set_index("id")["pain"][hottest])
+        hot = f"{stage_names.get(hottest, hottest)} (weighted pain {number(pain)})"
+    return _section("pain_points.html.j2", title=SECTIONS[3][1], rows=rows, more=more, hottest=hot)
 
 
 def _num(x: float, digits: int = 2) -> str:
-    return "—" if pd.isna(x) else f"{x:,.{digits}f}".rstrip("0").rstrip(".")
+    return number(x, digits)
 
 
 def opportunities(ctx: ReportContext) -> Html:
@@ -250,58 +336,124 @@ def opportunities(ctx: ReportContext) -> Html:
              "status": r.status} for r in scored.head(TOP_ROWS).itertuples()]
     where = (f"the score CSV, journeytools score --persona {ctx.persona} --format csv, and the xlsx "
              "export, journeytools export --to xlsx, list them all")
-    chart = None
+    matrix = None
     if rows:
-        named = [f"{r.title}: {r.quadrant}" for r in scored.head(ALT_ITEMS).itertuples()]
-        if len(scored) > ALT_ITEMS:
-            named.append(f"and {len(scored) - ALT_ITEMS:,} more")
-        chart = figure(priority_matrix(ctx.ws, ctx.persona), alt="Impact/effort matrix: " + "; ".join(named))
+        from ..charts import alt_text
+
+        fig = priority_matrix(ctx.ws, ctx.persona)
+        points = fig._jt_data  # type: ignore[attr-defined]  # the plotted points (charts' contract)
+        data = pd.DataFrame({"Opportunity": points["title"], "Value": points["value"],
+                             "Effort (person-months)": points["effort"],
+                             "Quadrant": points["quadrant"]})
+        matrix = chart(fig, alt=alt_text(fig), data=data,
+                       caption=f"Impact/effort matrix of {ctx.name}: value (reach × impact × "
+                               "confidence) and effort of each scored opportunity")
     return _section("opportunities.html.j2", title=SECTIONS[4][1], empty=not len(opps),
-                    rows=rows, chart=chart, more=_more(len(scored) - len(rows), "opportunities", where),
+                    rows=rows, chart=matrix, more=_more(len(scored) - len(rows), "opportunities", where),
                     unscored=[(r.title, ", ".join(r.missing)) for r in unscored.head(TOP_ROWS).itertuples()],
                     more_unscored=_more(len(unscored) - TOP_ROWS, "opportunities to score", where))
 
 
+def plan(ctx: ReportContext) -> Html:
+    """The plan per stage: the opportunities of this persona's view, stage by stage in journey
+    order, grouped by kind, with owner, status and the RICE rank of the opportunities table."""
+    from ..plan import dropped_count, plan_stages, plan_table, records
+
+    opps = ctx.scores.opportunities
+    stages = plan_stages(ctx.ws, table=plan_table(ctx.ws, opportunities=opps))
+    intro = (f"What to do for {ctx.name}, stage by stage: the opportunities that address "
+             f"{ctx.name}'s pain points, grouped by kind (fix, content, campaign, personalisation, "
+             "process, product), with who owns each and where it stands. The rank is the RICE rank "
+             "of the opportunities table; unscored ones need their missing fields first.")
+    return _section("plan.html.j2", title=SECTIONS[5][1], anchor=SECTIONS[5][0], intro=intro,
+                    stages=records(stages), dropped=dropped_count(ctx.ws, opportunities=opps))
+
+
 def evidence(ctx: ReportContext) -> Html:
-    """The funnel from analytics (when computed), possible pain points, and KPIs against
-    baseline and target."""
-    from ..evidence.kpis import kpi_status
+    """This persona's part of the evidence: which of its touchpoints the funnel measures,
+    which KPIs track its journey, and the possible pain points found on it. The funnel,
+    assumed-vs-measured and KPI tables are the same for every persona, so they are shown once,
+    in the overview (``map_evidence``), and the persona page points there."""
     from ..evidence.stored import read_stored
 
     ws = ctx.ws
+    steps = journey(ws, ctx.persona)
+    visited, stages = set(steps["touchpoint"]), set(steps["stage"])
+    tp_names = dict(zip(ws.touchpoints["id"], ws.touchpoints["name"]))
+    stage_names = {s.id: s.name for s in ws.stages}
+    stored = read_stored(ws)
+    funnel = stored is not None and len(stored.funnel) > 0
+    measured: list[str] = []
+    possible: list[tuple[Any, Any]] = []
+    if stored is not None and funnel:
+        measured = [tp_names.get(t, t) for t in stored.funnel["touchpoint"] if t in visited]
+        possible = [(tp_names.get(p.get("touchpoint"), p.get("touchpoint")), p.get("evidence", ""))
+                    for p in stored.possible_pain_points if p.get("touchpoint") in visited]
+    kpis = []
+    for k in ws.kpis.to_dict("records") if len(ws.kpis) else []:
+        tp, stage = str(k.get("touchpoint") or ""), str(k.get("stage") or "")
+        if (tp and tp in visited) or (not tp and stage in stages):
+            kpis.append(f"{k['metric']} at {tp_names.get(tp, tp) if tp else stage_names.get(stage, stage)}")
+    return _section("evidence.html.j2", title=SECTIONS[6][1], overview=False, name=ctx.name,
+                    any_evidence=funnel or bool(len(ws.kpis)), measured=measured, kpi_names=kpis,
+                    funnel=None, kpis=None, possible=possible)
+
+
+def map_evidence(ws: Workshop) -> Html:
+    """The map's evidence, for the overview: the funnel from analytics (when computed), the
+    room's emotions against survey satisfaction, possible pain points, and KPIs against
+    baseline and target, each chart with its data as a table."""
+    from ..evidence.kpis import kpi_status
+    from ..evidence.stored import read_stored
+
     tp_names = dict(zip(ws.touchpoints["id"], ws.touchpoints["name"]))
     stage_names = {s.id: s.name for s in ws.stages}
     stored = read_stored(ws)
     funnel = kpis = None
+    possible: list[tuple[Any, Any]] = []
     if stored is not None and len(stored.funnel):
         survey = None
         if stored.has_survey:
-            from ..charts import alt_text, assumed_vs_measured, theme_for
+            from ..charts import assumed_vs_measured, theme_for
 
             fig = assumed_vs_measured(stored.stages, theme=theme_for(ws))
-            survey = figure(fig, alt=alt_text(fig))
+            points = fig._jt_data  # type: ignore[attr-defined]  # the plotted values (charts' contract)
+            survey = chart(fig, alt="Assumed emotion (the room's) against measured satisfaction "
+                                    "(survey) per stage, on the same 1–5 scale.",
+                           data=pd.DataFrame({"Stage": points["label"],
+                                              "Assumed": points["assumed"].round(2),
+                                              "Measured": points["measured"].round(2)}),
+                           caption="Assumed emotion and measured satisfaction per stage (1–5)")
         funnel = {
             "source": f" ({stored.source})" if stored.source else "",
             "rows": [[tp_names.get(r["touchpoint"], r["touchpoint"]), _int(r.get("users")),
                       _pct(r.get("conversion")), _int(r.get("drop_off"))]
                      for r in stored.funnel.to_dict("records")],
             "survey": survey,
-            "possible": [(tp_names.get(p.get("touchpoint"), p.get("touchpoint")), p.get("evidence", ""))
-                         for p in stored.possible_pain_points],
         }
+        possible = [(tp_names.get(p.get("touchpoint"), p.get("touchpoint")), p.get("evidence", ""))
+                    for p in stored.possible_pain_points]
     if len(ws.kpis):
         from ..charts import alt_text, kpi_progress, theme_for
 
         k = kpi_status(ws.kpis)
         fig = kpi_progress(k, theme=theme_for(ws))
+        progress = fig._jt_data  # type: ignore[attr-defined]  # the plotted bars (charts' contract)
+        metric = dict(zip(k["id"], k["metric"]))
         kpis = {
             "rows": [[r["metric"], tp_names.get(r["touchpoint"] or "", "")
                       or stage_names.get(r["stage"] or "", ""),
                       _num(_f(r["baseline"])), _num(_f(r["value"])), _num(_f(r["target"])),
                       str(r["unit"] or ""), r["status"]] for r in k.to_dict("records")],
-            "chart": figure(fig, alt=alt_text(fig)),
+            "chart": chart(fig, alt=alt_text(fig), values_in_alt=False,
+                           data=pd.DataFrame({"KPI": progress["id"],
+                                              "Metric": [metric.get(i, "") for i in progress["id"]],
+                                              "Progress to target": [_pct(v) for v in progress["progress"]]}),
+                           caption="Progress of each KPI from baseline to target"),
         }
-    return _section("evidence.html.j2", title=SECTIONS[5][1], funnel=funnel, kpis=kpis)
+    return _section("evidence.html.j2", title=SECTIONS[6][1], overview=True, name="",
+                    any_evidence=bool(funnel or kpis), measured=[], kpi_names=[],
+                    funnel=funnel, kpis=kpis, possible=possible)
 
 
 def _f(value: Any) -> float:
@@ -326,5 +478,5 @@ def gaps(ctx: ReportContext) -> Html:
     gaps = ctx.scores.gaps
     more = _more(len(gaps) - TOP_ROWS, "gaps",
                  f"journeytools score --persona {ctx.persona} --format json lists them all")
-    return _section("gaps.html.j2", title=SECTIONS[6][1], gaps=[g.message for g in gaps[:TOP_ROWS]],
+    return _section("gaps.html.j2", title=SECTIONS[7][1], gaps=[g.message for g in gaps[:TOP_ROWS]],
                     more=more, workshop=ctx.ws.title, today=ctx.today.isoformat())
