@@ -88,6 +88,26 @@ def vote_choices(ws: Workshop, stage: str | None = None) -> list[tuple[str, str]
     return out
 
 
+def persona_steps(ws: Workshop, persona: str, stage: str | None, limit: int = LABEL_CHARS * 2) -> list[str]:
+    """What ``persona`` does in ``stage`` (its steps' actions, in map order, cut to ``limit``)."""
+    steps, tps = ws.steps, ws.touchpoints
+    if not stage or persona in ("", "*") or not len(steps) or not len(tps):
+        return []
+    here = set(tps.loc[tps["stage"] == stage, "id"])
+    mine = steps[(steps["persona"] == persona) & steps["touchpoint"].isin(here)]
+    if "order" in mine.columns:
+        mine = mine.sort_values("order", kind="mergesort", na_position="last")
+    return [shorten(one_line(a), limit) for a in mine["action"] if one_line(a)]
+
+
+def item_label(choices: list[tuple[str, str]] | tuple, value: str) -> str:
+    """The text of the option ``value`` of a picker, without its "Pain · " or "Idea · " lead."""
+    for label, v in choices:
+        if v == value:
+            return str(label).split(" · ", 1)[-1] if str(label).startswith(("Pain · ", "Idea · ")) else str(label)
+    return value
+
+
 def dots_left(ws: Workshop, voter: str) -> int:
     """Dots a voter may still spend (the full budget for a blank name)."""
     if not voter.strip():

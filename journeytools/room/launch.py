@@ -9,11 +9,17 @@ Three things a plain Voilà does not do, added before it starts:
   visitor gets a polite "room is full" page instead of a new kernel.
 - **Culling** of kernels nobody is connected to is switched on by :mod:`.server` with
   jupyter_server's own ``cull_*`` settings of this kernel manager.
+
+And a quiet terminal: warnings printed on every page load that the facilitator can do nothing
+about are dropped (:class:`QuietLog`), and kernels talk to Voilà over encrypted ZeroMQ (CurveZMQ)
+where jupyter_client and libzmq support it, so no kernel warns that it runs unencrypted.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import json
+import logging
 import os
 import re
 import sys
@@ -23,9 +29,11 @@ from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
 from traitlets import Integer
+from traitlets.config import Config
 
-from .server import HOSTS_ENV
+from .server import HOSTS_ENV, PAGE_ENV
 
+WS_PING_MS = 30_000  # jupyter_server's default websocket ping interval
 FULL_REASON = "The room is full"
 FULL_MESSAGE = ("Every seat in this workshop room is taken right now. Ask the facilitator to raise "
                 "the limit (journeytools serve --max-participants), or try again in a minute: "
@@ -79,12 +87,47 @@ class RoomKernelManager(AsyncMappingKernelManager):
         return kernel_id
 
 
+class QuietLog(logging.Filter):
+    """Drops the log lines a facilitator cannot act on. "Notebook … is not trusted": the room's
+    notebooks are ours and trust only concerns outputs saved in a notebook, which they have none."""
+
+    NOISE = ("Notebook %s is not trusted",)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg not in self.NOISE
+
+
+def encryption_args() -> list[str]:
+    """``--KernelManager.transport_encryption=auto`` when this jupyter_client can provision
+    CurveZMQ keys (8.10 and later) and libzmq has CURVE; nothing otherwise (then the kernel's
+    warning about plain TCP stays, since it is true)."""
+    import zmq
+    from jupyter_client.manager import KernelManager
+
+    if "transport_encryption" in KernelManager.class_trait_names() and zmq.has("curve"):
+        return ["--KernelManager.transport_encryption=auto"]
+    return []
+
+
+def room_config() -> Config:
+    """Voilà settings not given on its command line: what the page template shows of the
+    workshop (``$JOURNEYTOOLS_ROOM_PAGE``, see ``server.page_resources``) and a websocket ping
+    timeout tornado accepts (jupyter_server asks for 3 × the interval, which tornado refuses
+    with a warning on every page load, then uses the interval, as set here)."""
+    config = Config()
+    config.VoilaConfiguration.resources = json.loads(os.environ.get(PAGE_ENV) or "{}")
+    config.Voila.tornado_settings = {"ws_ping_interval": WS_PING_MS, "ws_ping_timeout": WS_PING_MS}
+    return config
+
+
 def main(argv: list[str] | None = None) -> int:
     JupyterHandler.check_host = _check_host  # type: ignore[method-assign]  # every handler, websockets too
-    from voila.app import main as voila_main
+    from voila.app import Voila
 
-    sys.argv = ["voila", *(sys.argv[1:] if argv is None else argv)]
-    voila_main()
+    # the app's logger is named after its class; the contents manager logs through it
+    logging.getLogger(Voila.__name__).addFilter(QuietLog())
+    sys.argv = ["voila", *encryption_args(), *(sys.argv[1:] if argv is None else argv)]
+    Voila.launch_instance(config=room_config())
     return 0
 
 

@@ -68,7 +68,27 @@ def budget_html(left: int, budget: int, voter: str) -> str:
 
 
 def header_html(ws: Workshop, subtitle: str = "") -> str:
+    """The page's heading (the workshop's title, the page's one ``h1``) and a line under it."""
     return render("header.html.j2", title=ws.title, subtitle=subtitle, colour=primary(ws))
+
+
+def journey_html(ws: Workshop, stage: str | None, persona: str = "*",
+                 steps: list[str] | None = None) -> str:
+    """Where a participant is on the map: every stage in order with ``stage`` marked, its goal,
+    and, for a persona (not ``*``), ``steps``: what that persona does in the stage."""
+    stages = [(i, s.name or s.id, s.id == stage) for i, s in enumerate(ws.stages, 1)]
+    here = next((s for s in ws.stages if s.id == stage), None)
+    names = dict(zip(ws.personas["id"], ws.personas["name"])) if len(ws.personas) else {}
+    return render("journey.html.j2", stages=stages, total=len(stages),
+                  position=next((i for i, _, current in stages if current), 0),
+                  stage=(here.name or here.id) if here else "", goal=here.goal if here else "",
+                  persona="" if persona in ("*", "", None) else str(names.get(persona) or persona),
+                  steps=steps or [])
+
+
+def hint_html(text: str, label: str = "") -> str:
+    """Why a list is empty and what to do about it (shown in place of the empty list)."""
+    return render("hint.html.j2", text=text, label=label) if text else ""
 
 
 def totals_html(ws: Workshop, now: dt.datetime | None = None) -> str:

@@ -12,6 +12,7 @@ on localhost unless told otherwise.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -24,11 +25,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import JourneyToolsError
+from ..model.workshop import Workshop
 from ..procs import wait_or_stop
 from ..store.folder import load
 from ._data import ROOM_DIR_ENV
 
 HOSTS_ENV = "JOURNEYTOOLS_ROOM_HOSTS"  # read by .launch (kept free of its Voilà imports here)
+PAGE_ENV = "JOURNEYTOOLS_ROOM_PAGE"  # JSON of page_resources(), read by .launch
 
 DEFAULT_PORT = 8866
 DEFAULT_HOST = "127.0.0.1"
@@ -49,6 +52,17 @@ def notebook_path(facilitator: bool = False) -> Path:
 # Our page template (no CDN stylesheets) lives in the package; JUPYTER_PATH makes Voilà find it.
 TEMPLATE = "jt-room"
 JUPYTER_DIR = Path(__file__).with_name("jupyter")
+
+
+def page_resources(ws: Workshop) -> dict[str, Any]:
+    """What the page template (``jt-room``) shows of the workshop: its title as the page's title,
+    and the brand colours (``charts.theme.brand_colors``, every text pair WCAG AA) as CSS
+    variables. Read once when the room starts; :mod:`.launch` hands them to Voilà."""
+    from ..charts.theme import brand_colors  # matplotlib and jinja: only when a room starts
+    from .render import primary
+
+    colours = brand_colors(primary(ws)).css_variables()
+    return {"metadata": {"name": ws.title}, "jt_room": {"css": colours}}
 
 
 def voila_command(notebook: Path, port: int, host: str, max_kernels: int = DEFAULT_MAX_PARTICIPANTS,
@@ -250,7 +264,7 @@ def serve(folder: str | os.PathLike, port: int = DEFAULT_PORT, host: str = DEFAU
     if cap < 1:
         raise JourneyToolsError("--max-participants must be at least 1")
     folder = Path(folder).expanduser().resolve()
-    load(folder)  # fail early and clearly on a broken folder
+    ws = load(folder)  # fail early and clearly on a broken folder
     if port == 0:
         port = free_port(host)
     if not port_free(host, port):
@@ -263,6 +277,7 @@ def serve(folder: str | os.PathLike, port: int = DEFAULT_PORT, host: str = DEFAU
     child_env["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(JUPYTER_DIR), child_env.get("JUPYTER_PATH", "")) if p)
     notebook = notebook_path(facilitator)
+    child_env[PAGE_ENV] = json.dumps(page_resources(ws))
     process = subprocess.Popen(voila_command(notebook, port, host, cap, code, cull_seconds),
                                env=child_env, cwd=str(notebook.parent), stdin=subprocess.DEVNULL,
                                stdout=log, stderr=subprocess.STDOUT if log is not None else None,

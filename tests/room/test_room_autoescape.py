@@ -54,7 +54,8 @@ def test_fragments_escape(hostile: tuple[Path, str]) -> None:
     for html in (R.header_html(ws), R.header_html(ws, payload), R.stage_bars_html(ws),
                  R.pain_ranking_html(ws), R.idea_ranking_html(ws), R.heatmap_table_html(ws),
                  R.message_html(payload, "error"), R.budget_html(2, 5, payload),
-                 R.section_html(payload)):
+                 R.section_html(payload), R.hint_html(payload, payload),
+                 R.journey_html(ws, "booking", str(ws.personas["id"].iloc[0]), [payload])):
         assert_escaped(html, payload)
     assert_escaped(R.totals_html(ws, dt.datetime(2026, 11, 2, 9, 30)) + str(escape(payload)), payload)
 
@@ -63,6 +64,8 @@ def test_participant_page_escapes(hostile: tuple[Path, str]) -> None:
     folder, payload = hostile
     room = ParticipantRoom(folder)
     room.name.value = payload
+    room.stage.value = "booking"  # the stage named with the payload, on the journey strip
+    room.persona.value = str(jt.load(folder).personas["id"].iloc[0])  # named with it too
     room._say(room.pain_msg, f"could not save: {payload}", "error")
     page = "".join(html_values(room.widget))
     assert_escaped(page, payload)
@@ -86,7 +89,8 @@ def test_escaping_keeps_the_markup_the_room_makes(tmp_path: Path) -> None:
         '<div class="jt-msg jt-msg-ok" style="color:#2e7d32;padding:2px 6px">saved</div>')
     assert R.budget_html(3, 5, "") == (
         '<div class="jt-budget" style="font-size:1.1em">Enter your name to vote. '
-        '<span style="letter-spacing:2px">●●●○○</span> <b class="jt-dots-left">3</b> of 5 dots left</div>')
+        '<span aria-hidden="true" style="letter-spacing:2px">●●●○○</span> '
+        '<b class="jt-dots-left">3</b> of 5 dots left</div>')
     assert 'style="border-left:6px solid #2E7D32;padding-left:10px"' in R.header_html(ws)
     assert 'background:rgba(46,125,50,' in R.heatmap_table_html(ws)
     assert R.message_html("") == ""

@@ -145,3 +145,46 @@ def test_serve_refuses_bad_code_and_cap(luggage: Path) -> None:
         server.serve(luggage, port=server.free_port(), code="has space")
     with pytest.raises(jt.JourneyToolsError, match="max-participants"):
         server.serve(luggage, port=server.free_port(), max_participants=0)
+
+
+@pytest.mark.parametrize("colour", ["#FFC107", "#FFFFFF", "#0B0B45", "#C2185B", "#777777"])
+def test_page_resources_title_and_readable_brand_colours(tmp_path: Path, colour: str) -> None:
+    """The page's <title> is the workshop's; the brand colours reach the page as CSS variables
+    in pairs that meet WCAG AA, whatever the brand colour (a light one is darkened for text)."""
+    from journeytools.charts.theme import contrast
+
+    from helpers import WORKSHOP_YML, write_workshop
+
+    ws = jt.load(write_workshop(tmp_path / "ws", workshop=WORKSHOP_YML.replace("#2E7D32", colour)))
+    res = server.page_resources(ws)
+    assert res["metadata"]["name"] == "Bike shop — repair booking journey"
+    css = res["jt_room"]["css"]
+    assert css["--jt-accent"].upper() == colour
+    assert contrast(css["--jt-header"], css["--jt-on-header"]) >= 4.5  # buttons, current stage
+    assert contrast(css["--jt-accent-text"], "#FFFFFF") >= 4.5  # outlined button's text
+    assert contrast(css["--jt-accent-graphic"], "#FFFFFF") >= 3.0  # borders, focus ring
+
+
+def test_launch_config_page_and_quiet_log(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+    import logging
+
+    from journeytools.room import launch
+
+    page = {"metadata": {"name": 'Bags & "more" <i>'}, "jt_room": {"css": {"--jt-header": "#123456"}}}
+    monkeypatch.setenv(server.PAGE_ENV, json.dumps(page))
+    config = launch.room_config()
+    assert config.VoilaConfiguration.resources == page
+    ws = config.Voila.tornado_settings  # no timeout longer than the interval: tornado warns
+    assert 0 < ws["ws_ping_timeout"] <= ws["ws_ping_interval"]
+    monkeypatch.delenv(server.PAGE_ENV)
+    assert launch.room_config().VoilaConfiguration.resources == {}
+
+    quiet = launch.QuietLog()
+
+    def record(msg: str) -> logging.LogRecord:
+        return logging.LogRecord("Voila", logging.WARNING, __file__, 1, msg, ("x.ipynb",), None)
+
+    assert not quiet.filter(record("Notebook %s is not trusted"))
+    assert quiet.filter(record("journeytools room: refused a request for host %r"))
+    assert launch.encryption_args() in ([], ["--KernelManager.transport_encryption=auto"])

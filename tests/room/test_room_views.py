@@ -6,12 +6,15 @@ import html
 import re
 from pathlib import Path
 
+import ipywidgets as w
 import pytest
 
 import journeytools as jt
 from journeytools.room import FacilitatorView, ParticipantRoom, participant_room
 from journeytools.room import _data as data
 from journeytools.room.render import budget_html, message_html
+
+from helpers import write_workshop
 
 PAYLOAD = '<img src=x onerror="alert(1)">'
 
@@ -44,6 +47,10 @@ def test_participant_adds_pain_idea_and_vote(luggage: Path) -> None:
     assert row["description"] == "  Klarna option missing on mobile\t"  # kept exactly as typed
     assert room.description.value == ""
     new_id = row["id"]
+    # the confirmation speaks the participant's words and the map's names, not ids
+    assert "“Klarna option missing on mobile” is on the map at Purchase, Checkout and payment" \
+        in room.pain_msg.value, room.pain_msg.value
+    assert new_id not in room.pain_msg.value and "checkout" not in room.pain_msg.value
 
     room.idea_title.value = "Show Klarna on mobile"
     room.idea_addresses.value = (new_id,)
@@ -52,13 +59,16 @@ def test_participant_adds_pain_idea_and_vote(luggage: Path) -> None:
     assert "jt-msg-ok" in room.idea_msg.value, room.idea_msg.value
     opp = jt.load(luggage).opportunities.iloc[-1]
     assert (opp["addresses"], float(opp["impact"]), opp["status"]) == (new_id, 2.0, "idea")
+    assert "Your idea “Show Klarna on mobile” is on the list" in room.idea_msg.value
+    assert opp["id"] not in room.idea_msg.value
 
     room.name.value = "Noor"
     assert new_id in {v for _, v in room.vote_item.options}
     room.vote_item.value = new_id
     room.dots.value = 3
     room._act(room.vote_button, room.vote_msg, room.vote)
-    assert "2 left" in room.vote_msg.value
+    assert "You put 3 dots on “Klarna option missing on mobile”. 2 dots left." in room.vote_msg.value
+    assert new_id not in room.vote_msg.value
     assert "<b class=\"jt-dots-left\">2</b> of 5" in room.budget.value
     votes = jt.load(luggage).votes
     assert ((votes["voter"] == "Noor") & (votes["item"] == new_id)).sum() == 1
@@ -228,3 +238,60 @@ def test_folder_being_saved_keeps_last_good_view(luggage: Path) -> None:
     assert view.refresh() is False
     assert view.pains.value == good
     assert "could not read the folder" in view.status.value
+
+
+def test_empty_lists_say_why_and_what_to_do(tmp_path: Path) -> None:
+    """A stage with no pain points yet: the "Relieves" and "Vote for" lists are hidden and a
+    hint says why and what to do, instead of an empty box."""
+    room = ParticipantRoom(write_workshop(tmp_path / "ws"))
+    assert room.stage.value == "need"  # the bike shop's first stage has no pain points
+    assert room.idea_addresses.options == () and room.idea_addresses.layout.display == "none"
+    hint = html.unescape(room.addresses_hint.value)
+    assert "Relieves:" in hint and "no pain points in Need arises yet" in hint
+    assert room.vote_item.options == () and room.vote_item.layout.display == "none"
+    assert "tick “show items of every stage”" in html.unescape(room.vote_hint.value)
+    room.all_stages.value = True  # every stage's items: there is something to vote for
+    assert room.vote_item.options and room.vote_item.layout.display is None
+    assert room.vote_hint.value == ""
+    room.stage.value = "booking"
+    assert room.idea_addresses.options and room.idea_addresses.layout.display is None
+    assert room.addresses_hint.value == ""
+    assert room.touchpoint.layout is not room.idea_addresses.layout  # hiding one hides only it
+
+
+def test_journey_strip_shows_where_the_participant_is(tmp_path: Path) -> None:
+    room = ParticipantRoom(write_workshop(tmp_path / "ws"))
+    room.stage.value = "booking"
+    strip = room.journey.value
+    assert re.findall(r'<li aria-current="step"[^>]*>([^<]*)</li>', strip) == ["2. Booking"]
+    assert strip.count("<li") == 3 and "stage 2 of 3" in strip
+    room.persona.value = "commuter"
+    assert "What Carla the commuter does here" in room.journey.value
+    assert "Looks for a same-day slot" in room.journey.value
+    room.stage.value = "need"
+    room.persona.value = "racer"
+    assert "Ravi the racer has no steps in this stage" in room.journey.value
+    room.persona.value = "*"
+    assert "does here" not in room.journey.value and "no steps" not in room.journey.value
+
+
+def test_messages_are_live_regions_under_their_buttons(luggage: Path) -> None:
+    """Every message area carries the class the page template turns into an aria-live region,
+    and sits under its button in one column (never beside it, squeezing it on a phone)."""
+    room = ParticipantRoom(luggage)
+    for msg in (room.name_msg, room.refresh_msg, room.pain_msg, room.idea_msg, room.vote_msg):
+        assert "jt-live" in msg._dom_classes
+    sections = [c for c in room.widget.children if hasattr(c, "children")]
+    for button, msg in ((room.add_pain_button, room.pain_msg), (room.add_idea_button, room.idea_msg),
+                        (room.vote_button, room.vote_msg)):
+        kids = next(list(s.children) for s in sections if button in s.children)
+        assert kids.index(msg) == kids.index(button) + 1
+    assert not any(isinstance(c, w.HBox) for s in sections for c in s.children)
+    assert "<h1" in room.header.value
+    assert all("<h1" not in v for v in html_values(room.widget)[1:])  # one h1 per page
+
+
+def html_values(widget: w.Widget) -> list[str]:
+    if isinstance(widget, w.HTML):
+        return [widget.value]
+    return [v for child in getattr(widget, "children", ()) for v in html_values(child)]
