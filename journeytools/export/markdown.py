@@ -1,7 +1,8 @@
 """A readable Markdown summary per persona, for wikis and pull requests.
 
 Per persona: the card, the stages and steps in journey order, the top pain points with their
-evidence, the top opportunities and the gaps the map reveals. Table cells escape ``|`` and keep
+evidence, the top opportunities and the gaps the map reveals; then the plan per stage (the
+opportunities stage by stage, grouped by kind, with owner, status and RICE rank). Table cells escape ``|`` and keep
 line breaks as ``<br>``; ``<`` and ``&`` are written as entities so user text never becomes HTML.
 
 >>> import journeytools as jt
@@ -25,7 +26,7 @@ from ..model.workshop import Workshop
 from ..scoring import gaps as find_gaps
 from ..scoring import journey, pain_table
 from ..scoring import opportunity_table as opportunities
-from ..vocab import face
+from ..vocab import face, number
 from . import mermaid
 
 TOP = 5
@@ -67,10 +68,7 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]],
 
 
 def _num(value: object, digits: int = 1) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    f = float(value)  # type: ignore[arg-type]
-    return f"{f:,.0f}" if f.is_integer() else f"{f:,.{digits}f}"
+    return number(value, digits)  # the one number format of every output
 
 
 def _emotion(value: object) -> str:
@@ -176,19 +174,50 @@ def persona_section(ws: Workshop, persona: str, diagram: bool = True, top: int =
     return "\n".join(out)
 
 
+def plan_section(ws: Workshop, persona: str | None = None) -> str:
+    """The plan per stage: a table per stage in journey order (kinds in the SPEC's order), and
+    the stages where nothing is planned yet. With ``persona``, that persona's view."""
+    from ..plan import dropped_count, plan_stages, plan_table
+
+    opps = opportunities(ws, persona)
+    whose = f" for {inline(ws.persona_name(persona))}" if persona else ""
+    out = ["## Plan per stage" + whose, "",
+           "What to do in each stage, grouped by kind (fix, content, campaign, personalisation, "
+           "process, product), with who owns each and where it stands. Rank is the RICE rank "
+           "(– when not yet scored).", ""]
+    for stage in plan_stages(ws, table=plan_table(ws, opportunities=opps)):
+        out += [f"### {inline(stage.name)}", ""]
+        if not stage.groups:
+            out += ["_Nothing planned yet._", ""]
+            continue
+        rows = []
+        for group in stage.groups:
+            rows += [[group.label if k == 0 else "", r.title, r.owner or "_no owner yet_",
+                      r.status or "–", _num(r.rank)] for k, r in enumerate(group.items.itertuples())]
+        out += [table(["Kind", "Opportunity", "Owner", "Status", "Rank"], rows, "llllr"), ""]
+    dropped = dropped_count(ws, opportunities=opps)
+    if dropped:
+        out += [f"{_num(dropped)} dropped {'opportunity is' if dropped == 1 else 'opportunities are'} "
+                "left out of the plan.", ""]
+    return "\n".join(out)
+
+
 def render(ws: Workshop, persona: str | None = None, diagram: bool = True) -> str:
-    """The whole summary: a header, then one section per persona (or only ``persona``)."""
-    ids = [persona_id(ws, persona)] if persona is not None else [str(p) for p in ws.personas["id"]]
+    """The whole summary: a header, one section per persona (or only ``persona``), the map-wide
+    gaps, then the plan per stage (of the map, or of that persona's view)."""
+    pid = persona_id(ws, persona) if persona is not None else None
+    ids = [pid] if pid is not None else [str(p) for p in ws.personas["id"]]
     parts = ["\n".join(_header(ws))]
     if not ids:
         parts.append("_No personas yet._\n")
-    for pid in ids:
-        parts.append(persona_section(ws, pid, diagram))
+    for one in ids:
+        parts.append(persona_section(ws, one, diagram))
     if persona is None:
         wide = [g for g in find_gaps(ws) if g.kind not in PERSONA_GAPS]
         if wide:
             parts.append("## Map-wide gaps\n\n" + "\n".join(f"- {inline(g.message)}"
                                                           for g in wide) + "\n")
+    parts.append(plan_section(ws, pid))
     return "\n".join(parts).rstrip("\n") + "\n"
 
 

@@ -11,6 +11,7 @@ import journeytools as jt
 from journeytools.cli.export import register
 from journeytools.export import export
 from journeytools.export.markdown import cell, render, table
+from journeytools.scoring import opportunity_table
 
 
 def test_luggage_summary(luggage: Path) -> None:
@@ -67,3 +68,44 @@ def test_one_persona_to_a_file_from_the_cli(luggage: Path, tmp_path: Path) -> No
     assert "\n## Andy\n" in text and "\n## Mia\n" not in text
     res = CliRunner().invoke(app, ["export", str(luggage), "--to", "markdown"])
     assert res.exit_code == 0 and "\n## Greta\n" in res.output
+
+
+def _plan(text: str) -> dict[str, list[list[str]]]:
+    """The plan section's tables: stage name → rows (cells), kind carried down blank cells."""
+    section = text.split("\n## Plan per stage")[1]
+    out: dict[str, list[list[str]]] = {}
+    for block in section.split("\n### ")[1:]:
+        name, _, body = block.partition("\n")
+        rows = [[c.strip() for c in line.strip("|").split(" | ")] for line in body.splitlines()
+                if line.startswith("| ") and not line.startswith(("| Kind", "| ---"))]
+        kind = ""
+        for row in rows:
+            kind = row[0] = row[0] or kind
+        out[name] = rows
+    return out
+
+
+def test_plan_per_stage_groups_kinds_in_stage_order(luggage: Path) -> None:
+    text = render(jt.load(luggage))
+    assert text.rstrip().endswith("_Nothing planned yet._")  # the plan closes the summary
+    plan = _plan(text)
+    assert list(plan) == ["Awareness", "Consideration", "Purchase", "Delivery", "Sharing & loyalty"]
+    assert [r[0] for r in plan["Consideration"]] == ["Content", "Campaign", "Product", "Product", "Product"]
+    assert plan["Purchase"][0] == ["Fix", "Fix the add-to-cart 'Unknown error'", "E-commerce engineering",
+                                   "in-progress", "1"]
+    assert plan["Consideration"][-1][1:] == ["Limited pink Cabin 55 colourway", "Merchandising", "idea", "–"]
+    assert plan["Delivery"] == []
+
+
+def test_plan_of_one_persona_and_without_dropped_ones(luggage: Path) -> None:
+    opps = luggage / "opportunities.csv"
+    opps.write_text(opps.read_text(encoding="utf-8").replace(",Social media,idea,campaign",
+                                                             ",Social media,dropped,campaign"),
+                    encoding="utf-8")
+    ws = jt.load(luggage)
+    text = render(ws, "andy")
+    assert "\n## Plan per stage for Andy\n" in text
+    titles = {r[1] for rows in _plan(text).values() for r in rows}
+    mine = set(opportunity_table(ws, "andy")["title"]) - {"Customer posts in paid social"}
+    assert titles == mine and "Customer posts in paid social" not in text.split("## Plan per stage")[1]
+    assert "1 dropped opportunity is left out of the plan." in render(ws)
