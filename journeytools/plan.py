@@ -16,6 +16,7 @@ functions: reports, the Markdown export and the deck lay out the same plan.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -144,3 +145,15 @@ def next_steps(ws: Workshop, persona: str | None = None, *,
     table["_rank"] = table["rank"].astype("Float64").fillna(0.0)
     table = table.sort_values(["_status", "_unranked", "_rank", "id"], kind="mergesort")
     return table.drop(columns=["_status", "_unranked", "_rank"]).reset_index(drop=True)
+
+
+def records(stages: list[StagePlan]) -> list[dict[str, Any]]:
+    """The plan as plain data for templates and exports: per stage ``stage``, ``name``,
+    ``count`` and ``groups`` (``kind``, ``label``, ``items``: ``id``, ``title``, ``owner``,
+    ``status``, ``rank`` (an int, or None when unscored) and ``dropped``)."""
+    return [{"stage": s.stage, "name": s.name, "count": s.count,
+             "groups": [{"kind": g.kind, "label": g.label, "items": [
+                 {"id": r.id, "title": r.title, "owner": r.owner, "status": r.status,
+                  "rank": None if pd.isna(r.rank) else int(r.rank), "dropped": bool(r.dropped)}
+                 for r in g.items.itertuples()]} for g in s.groups]}
+            for s in stages]
