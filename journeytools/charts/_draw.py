@@ -16,7 +16,7 @@ from matplotlib.path import Path
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
-from .theme import Theme
+from .theme import Theme, contrast, shade
 
 Values = Sequence[float] | np.ndarray  # coordinates or emotions, as a list or an array
 HAlign = Literal["left", "center", "right"]
@@ -54,6 +54,16 @@ def draw_faces(ax: Axes, xs: Values, ys: Values, emotions: Values,
                 mfc="none", mec=edge or "#1A1A1A", mew=0.9, zorder=zorder + 0.1)
 
 
+def readable(color: str, paper: str = "#FFFFFF", ratio: float = 4.5) -> str:
+    """``color`` darkened just enough for text on ``paper`` (WCAG AA: 4.5:1): a series colour
+    such as Okabe-Ito orange names its series and can still be read."""
+    for _ in range(20):
+        if contrast(color, paper) >= ratio:
+            break
+        color = shade(color, 0.1)
+    return color
+
+
 def note(ax: Axes, text: str, theme: Theme, **kw: Any) -> None:
     """A centred, muted message in an axes (for empty charts)."""
     ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center",
@@ -81,30 +91,64 @@ def renderer(fig: Figure) -> RendererBase:
     return canvas.get_renderer()
 
 
+LABEL_GAP_PT = 2.5  # points of white space around a placed label: two labels never touch
+
+
 # Candidate label positions around a point, in offset points: (dx, dy, ha, va).
-def candidates(r: float) -> list[tuple[float, float, HAlign, VAlign]]:
+def candidates(r: float, side: Literal["any", "right"] = "any") -> list[tuple[float, float, HAlign, VAlign]]:
+    """Below, above, right, left, the diagonals; then further away. ``side="right"`` tries the
+    right-hand positions first (direct labels at the end of a line)."""
     out: list[tuple[float, float, HAlign, VAlign]] = []
-    for k in (1.0, 2.0, 3.2):
+    for k in (1.0, 2.0, 3.2, 4.6):
         d = r * k
-        out += [(0, -d, "center", "top"), (0, d, "center", "bottom"), (d, 0, "left", "center"),
-                (-d, 0, "right", "center"), (d * 0.8, -d * 0.8, "left", "top"),
-                (-d * 0.8, -d * 0.8, "right", "top"), (d * 0.8, d * 0.8, "left", "bottom"),
-                (-d * 0.8, d * 0.8, "right", "bottom")]
+        around: list[tuple[float, float, HAlign, VAlign]] = [
+            (0, -d, "center", "top"), (0, d, "center", "bottom"), (d, 0, "left", "center"),
+            (-d, 0, "right", "center"), (d * 0.8, -d * 0.8, "left", "top"),
+            (-d * 0.8, -d * 0.8, "right", "top"), (d * 0.8, d * 0.8, "left", "bottom"),
+            (-d * 0.8, d * 0.8, "right", "bottom")]
+        out += around
+    if side == "right":
+        out.sort(key=lambda c: (c[2] != "left", abs(c[1]) > 0, abs(c[0]) + abs(c[1])))
+    return out
+
+
+def _crossings(bb: Bbox, lines: Sequence[Path]) -> int:
+    """How many of ``lines`` (display-space paths) pass through ``bb``."""
+    return sum(1 for p in lines if p.intersects_bbox(bb, filled=False))
+
+
+def line_paths(ax: Axes, gids: Sequence[str] | None = None) -> list[Path]:
+    """The plotted lines of ``ax`` as display-space paths (obstacles for :func:`place_labels`);
+    with ``gids``, only those lines; marker-only lines are left out."""
+    out = []
+    for line in ax.get_lines():
+        if line.get_linestyle() in ("None", "none", "", " ") or not line.get_visible():
+            continue
+        if gids is not None and line.get_gid() not in gids:
+            continue
+        xy = np.column_stack([np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)])
+        xy = xy[np.isfinite(xy).all(axis=1)]
+        if len(xy) >= 2:
+            out.append(Path(line.get_transform().transform(xy)))
     return out
 
 
 def place_labels(fig: Figure, ax: Axes, items: Sequence[dict[str, Any]],
                  obstacles: Sequence[Bbox] = (), *, radius: float = 9.0,
-                 fontsize: float = 7.5) -> list[Annotation]:
-    """Annotate points without overlaps, greedily: each item takes the first candidate position
-    (below, above, right, left, diagonals; then further away) that overlaps no earlier label,
-    no obstacle and stays inside the axes; otherwise the least-overlapping one, with a leader line.
+                 fontsize: float = 7.5, lines: Sequence[Path] = (),
+                 side: Literal["any", "right"] = "any", frame: Bbox | None = None) -> list[Annotation]:
+    """Annotate points without overlaps, greedily and deterministically: each item takes the
+    first candidate position (below, above, right, left, diagonals; then further away) that
+    overlaps no earlier label, no obstacle, crosses none of ``lines`` and stays inside ``frame``
+    (default: the axes); otherwise the least-bad one, with a leader line when it is far.
 
     ``items``: dicts with ``x``, ``y`` (data), ``text`` and optional ``color``, ``radius`` (points),
-    ``gid``, ``weight``. The layout of ``fig`` must be final (no layout engine afterwards).
+    ``gid``, ``weight``. ``lines``: display-space paths (:func:`line_paths`). The layout of
+    ``fig`` must be final (no layout engine afterwards).
     """
     rend = renderer(fig)
-    frame = ax.get_window_extent(rend)
+    frame = frame if frame is not None else ax.get_window_extent(rend)
+    gap = LABEL_GAP_PT * fig.dpi / 72  # white space kept between two labels
     placed: list[Bbox] = list(obstacles)
     out = []
     for it in items:
@@ -120,15 +164,18 @@ def place_labels(fig: Figure, ax: Axes, items: Sequence[dict[str, Any]],
         if it.get("gid"):
             ann.set_gid(it["gid"])
         best, best_score, best_bb = None, float("inf"), None
-        for i, (dx, dy, ha, va) in enumerate(candidates(r)):
+        for i, (dx, dy, ha, va) in enumerate(candidates(r, side)):
             ann.set_position((dx, dy))
             ann.set_horizontalalignment(ha)
             ann.set_verticalalignment(va)
             ann.update_positions(rend)
-            bb = Text.get_window_extent(ann, rend).padded(3.0)
+            bb = Text.get_window_extent(ann, rend).padded(gap)
             outside = (max(frame.x0 - bb.x0, 0) + max(bb.x1 - frame.x1, 0)) * bb.height + \
                 (max(frame.y0 - bb.y0, 0) + max(bb.y1 - frame.y1, 0)) * bb.width
-            score = sum(_overlap(bb, p) for p in placed) + 4 * outside + i * 1e-3
+            # a crossed line costs half the label's area: worse than a near miss, better than
+            # covering another label
+            crossed = 0.5 * bb.width * bb.height * _crossings(bb, lines) if lines else 0.0
+            score = sum(_overlap(bb, p) for p in placed) + 4 * outside + crossed + i * 1e-3
             if score < best_score:
                 best, best_score, best_bb = (dx, dy, ha, va), score, bb
             if score < 1:

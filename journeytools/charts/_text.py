@@ -3,6 +3,7 @@ pinned font (no renderer needed, so layouts are computed before anything is draw
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Literal
 
@@ -54,7 +55,20 @@ def text_width(text: str, size: float, weight: str = "normal", style: FontStyle 
 
 
 def _break_word(word: str, width: float, size: float, weight: str, style: FontStyle) -> list[str]:
-    """Split a word longer than ``width`` into pieces that fit."""
+    """Split a word longer than ``width`` into pieces that fit: after its hyphens or slashes
+    ("instagram-" / "post"), and between letters only where a part is still too long."""
+    if text_width(word, size, weight, style) <= width:
+        return [word]
+    parts = re.findall(r"[^-/]*[-/]+|[^-/]+", word)
+    if len(parts) > 1:
+        joined, run = [], ""
+        for part in parts:
+            if run and text_width(run + part, size, weight, style) > width:
+                joined.append(run)
+                run = part
+            else:
+                run += part
+        return [q for piece in [*joined, run] for q in _break_word(piece, width, size, weight, style)]
     pieces, cur = [], ""
     for ch in word:
         if cur and text_width(cur + ch, size, weight, style) > width:
@@ -112,3 +126,15 @@ def fit(text: object, width_pt: float, size: float, *, max_chars: int | None = N
 def fmt_number(x: float) -> str:
     """Numbers on charts: the same format as everywhere else (``vocab.number``)."""
     return number(x)
+
+
+def fmt_percent(share: float, digits: int = 0) -> str:
+    """A share (0.49) as a percentage on a chart ("49%", "−9%"), digits as ``vocab.number``."""
+    text = number(share * 100, digits=digits)
+    return ("−" + text[1:] if text.startswith("-") else text) + ("" if text == "–" else "%")
+
+
+def fmt_signed(x: float) -> str:
+    """A change on a chart: "+0.5", "−1.2" (a true minus sign), "0"."""
+    text = number(x)
+    return text if text in ("0", "–") else ("−" + text[1:] if text.startswith("-") else "+" + text)

@@ -16,10 +16,11 @@ from matplotlib.figure import Figure
 from .. import scoring
 from ..model.workshop import Workshop
 from ._draw import empty_axes, note
-from ._text import clean, fmt_number, wrap
+from ._text import clean, fmt_number, shorten, wrap
 from .theme import new_figure, theme_for, tint
 
-DATA_COLUMNS = ["id", "persona", "stage", "stage_name", "touchpoint", "pain_score", "weighted_pain"]
+DATA_COLUMNS = ["id", "description", "persona", "stage", "stage_name", "touchpoint", "pain_score",
+                "weighted_pain"]
 JITTER_SEED = 20261  # the strip's jitter is random in seaborn: fixed, so files are reproducible
 
 
@@ -43,6 +44,7 @@ def score_distribution(ws: Workshop) -> Figure:
         pains = pains[pains["stage"].isin(names)]
     data = pd.DataFrame({
         "id": pains["id"].astype(str).to_numpy() if len(pains) else [],
+        "description": pains["description"].map(clean).to_numpy() if len(pains) else [],
         "persona": pains["persona"].astype(str).to_numpy() if len(pains) else [],
         "stage": pains["stage"].astype(str).to_numpy() if len(pains) else [],
         "stage_name": [names[s] for s in pains["stage"]] if len(pains) else [],
@@ -65,7 +67,7 @@ def score_distribution(ws: Workshop) -> Figure:
         ax = fig.add_subplot()
         title = "\n".join(wrap(f"Pain scores by stage — {clean(ws.title)}", (width - 0.5) * 72,
                                theme.font_size + 3, weight="bold", max_lines=1))
-        ax.set_title(title, color=theme.strong, pad=22)
+        ax.set_title(title, color=theme.strong, pad=32)
         if not len(data) or not stages:
             empty_axes(ax)
             note(ax, "No stages to show" if not stages else "No pain points to show", theme,
@@ -94,7 +96,8 @@ def score_distribution(ws: Workshop) -> Figure:
             ymax = max(float(data["weighted_pain"].max()), 1.0)
             ax.set_ylim(0, ymax * 1.08)
             for i, r in enumerate(summary.itertuples()):
-                label = f"n {r.count} · Σ {fmt_number(r.total)}" if r.count else "none"
+                label = (f"{r.count} pain point{'s' if r.count != 1 else ''}\ntotal {fmt_number(r.total)}"
+                         if r.count else "no pain points")
                 ax.text(i, 1.0, label, transform=ax.get_xaxis_transform(), ha="center", va="bottom",
                         fontsize=theme.font_size - 1, color=theme.ink if r.count else theme.muted,
                         weight="bold" if r.stage == hot and r.count else "normal", gid=f"total:{r.stage}")
@@ -121,7 +124,7 @@ def _alt(ws: Workshop, data: pd.DataFrame, summary: pd.DataFrame, hot: str | Non
         f"{r.name} {r.count}, {fmt_number(r.median)}, {fmt_number(r.total)}" if r.count else f"{r.name} none"
         for r in summary.itertuples()) + ".")
     top = data.loc[data["weighted_pain"].idxmax()]
-    parts.append(f"Highest single pain point: {top['id']} in {top['stage_name']} "
+    parts.append(f"Highest single pain point: “{shorten(top['description'], 80)}” in {top['stage_name']} "
                  f"({fmt_number(float(top['weighted_pain']))}).")
     if hot is not None:
         parts.append(f"Hottest stage overall: {dict(zip(summary['stage'], summary['name']))[hot]}.")

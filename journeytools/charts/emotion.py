@@ -15,18 +15,21 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 from .. import scoring
 from ..model.meta import Stage
 from ..model.workshop import Workshop
-from ._draw import draw_faces, note, place_labels, point_boxes
-from ._text import clean, shorten, wrap
+from ..vocab import ELLIPSIS
+from ._draw import LABEL_GAP_PT, draw_faces, line_paths, note, place_labels, point_boxes, readable, renderer
+from ._text import clean, shorten, text_width, wrap
 from .theme import EMOTION_LABELS, Theme, new_figure, theme_for
 
 if TYPE_CHECKING:
     from matplotlib.typing import LineStyleType
 
-MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
+MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")  # one shape per persona: colour is not the only cue
 MAX_LABELS = 24
 SMALL_MULTIPLES = 6  # more personas than this: one panel each instead of one crowded axis
 FACET_COLUMNS = 5
@@ -110,14 +113,47 @@ def _finish_layout(fig: Figure) -> None:
 
 
 def _mot_label(name: object) -> str:
-    return "\n".join(wrap(shorten(name, 44), 125, 7.5, max_lines=2))
+    return "\n".join(wrap(name, 125, 7.5, max_lines=3))
 
 
-def _label_moments(fig: Figure, ax: Axes, points: pd.DataFrame, colors: dict[str, str]) -> int:
+END_LABEL_SIZE = 8.0
+END_LABEL_WIDTH = 110.0  # points: a persona's name at the end of its curve wraps to two lines
+
+
+def _end_label(name: object) -> str:
+    return "\n".join(wrap(name, END_LABEL_WIDTH, END_LABEL_SIZE, weight="bold", max_lines=2))
+
+
+def _end_margin(names: Sequence[str]) -> float:
+    """Inches to the right of the axes for direct labels at the ends of the curves."""
+    lines = [line for n in names for line in _end_label(n).split("\n")]
+    if not lines:
+        return 0.0
+    return (max(text_width(t, END_LABEL_SIZE, weight="bold") for t in lines) + 22) / 72
+
+
+def _label_ends(fig: Figure, ax: Axes, ends: list[dict], points: pd.DataFrame,
+                margin_in: float) -> list[Bbox]:
+    """Name each curve at its last point (right of it, into the margin kept for it, moved up or
+    down with a leader line when names would collide); returns the label boxes."""
+    if not ends:
+        return []
+    rend = renderer(fig)
+    frame = ax.get_window_extent(rend)
+    frame = Bbox.from_extents(frame.x0, frame.y0, frame.x1 + margin_in * fig.dpi, frame.y1)
+    obstacles = point_boxes(ax, points["x"].to_numpy(float), points["emotion"].to_numpy(float), 5.5, fig)
+    items = [{**e, "radius": 7.0, "fontsize": END_LABEL_SIZE, "weight": "bold"} for e in ends]
+    anns = place_labels(fig, ax, items, obstacles, lines=line_paths(ax), side="right", frame=frame)
+    return [Text.get_window_extent(a, rend).padded(LABEL_GAP_PT * fig.dpi / 72) for a in anns]
+
+
+def _label_moments(fig: Figure, ax: Axes, points: pd.DataFrame, colors: dict[str, str],
+                   placed: Sequence[Bbox] = ()) -> int:
     """Label moments of truth, worst first, at most MAX_LABELS; returns how many were left out.
 
     Moments at the same touchpoint (several personas, or current and future state) share one
-    label, anchored at the lowest point and coloured by its series (ink when shared)."""
+    label, anchored at the lowest point and coloured by its series (ink when shared); labels
+    keep off the curves, the points and the boxes ``placed`` already."""
     mots = points[points["moment_of_truth"].astype(bool)].copy()
     if not len(mots):
         return 0
@@ -130,10 +166,10 @@ def _label_moments(fig: Figure, ax: Axes, points: pd.DataFrame, colors: dict[str
     for tp, g in shown:
         r = g.iloc[0]
         keys = set(g["key"])
-        color = colors.get(r["key"], "#222222") if len(keys) == 1 else "#222222"
+        color = readable(colors.get(r["key"], "#222222")) if len(keys) == 1 else "#222222"
         items.append({"x": r["x"], "y": r["emotion"], "text": _mot_label(r["touchpoint_name"]),
                       "color": color, "radius": 14.0, "gid": f"mot-label:{tp}"})
-    place_labels(fig, ax, items, obstacles, fontsize=7.5)
+    place_labels(fig, ax, items, [*placed, *obstacles], fontsize=7.5, lines=line_paths(ax))
     return rest
 
 
@@ -158,13 +194,16 @@ def emotion_curves(ws: Workshop, personas: str | list[str] | None = None) -> Fig
     many = len(ids) > 1
     with theme.context():
         legend_rows = -(-(len(ids) + 1) // 5) if many else 0
-        width = max(8.5, 1.45 * len(stages) + 2.6)
+        margin = _end_margin([ws.persona_name(p) for p in ids]) if many else 0.0
+        width = max(8.5, 1.45 * len(stages) + 2.6) + margin
         height = 4.6 + 0.27 * legend_rows + (0.3 if many else 0)
         crowd = len(ids) > 8
         fig = new_figure(theme, width, height, layout="constrained")
+        if margin:  # room on the right for the names at the ends of the curves
+            fig.get_layout_engine().set(rect=(0, 0, 1 - margin / width, 1))  # type: ignore[call-arg,union-attr]
         ax = fig.add_subplot()
-        _stage_axis(ax, stages, theme, width - 2.0)
-        frames, handles, colors = [], [], {}
+        _stage_axis(ax, stages, theme, width - 2.0 - margin)
+        frames, handles, colors, ends = [], [], {}, []
         for k, pid in enumerate(ids):
             dodge = (k - (len(ids) - 1) / 2) * min(0.06, 0.5 / max(len(ids), 1)) if many else 0.0
             pts = persona_points(ws, pid, sidx, dodge)
@@ -172,7 +211,7 @@ def emotion_curves(ws: Workshop, personas: str | list[str] | None = None) -> Fig
             color = theme.series_color(k) if many else theme.accent
             colors[pid + "|" + ws.state] = color if many else theme.ink
             name = ws.persona_name(pid)
-            marker = MARKERS[(k // len(theme.palette)) % len(MARKERS)] if many else "o"
+            marker = MARKERS[k % len(MARKERS)] if many else "o"
             if not len(pts):
                 handles.append(Line2D([], [], color=color, marker=marker, label=f"{name} (no emotions)"))
                 continue
@@ -182,6 +221,8 @@ def emotion_curves(ws: Workshop, personas: str | list[str] | None = None) -> Fig
                 ax.plot(pts["x"], pts["emotion"], ls="none", marker=marker, ms=4 if crowd else 6.5,
                         mfc=color, mec="white", mew=0.6 if crowd else 0.8, zorder=4, gid=f"points:{pid}")
                 handles.append(Line2D([], [], color=color, marker=marker, ms=6, mec="white", label=name))
+                ends.append({"x": float(pts["x"].iloc[-1]), "y": float(pts["emotion"].iloc[-1]),
+                             "text": _end_label(name), "color": readable(color), "gid": f"end-label:{pid}"})
             else:
                 draw_faces(ax, pts["x"], pts["emotion"], pts["emotion"], theme, size=14, zorder=4)
             mot = pts[pts["moment_of_truth"].astype(bool)]
@@ -207,7 +248,8 @@ def emotion_curves(ws: Workshop, personas: str | list[str] | None = None) -> Fig
                 ws.persona_name(ids[0]) if len(ids) == 1 else "these personas")
             note(ax, what, theme, gid="empty-note")
         _finish_layout(fig)
-        left_out = _label_moments(fig, ax, points, colors) if len(points) else 0
+        placed = _label_ends(fig, ax, ends, points, margin)
+        left_out = _label_moments(fig, ax, points, colors, placed) if len(points) else 0
         if left_out:
             ax.text(1.0, -0.02, f"{left_out} more moments of truth not labelled", transform=ax.transAxes,
                     ha="right", va="top", fontsize=7, color=theme.muted)
@@ -287,10 +329,12 @@ def compare_states(current: Workshop, future: Workshop, persona: str) -> Figure:
         ax.set_title("\n".join(wrap(f"{pname} — current vs future state", (width - 1) * 72,
                                     theme.font_size + 3, weight="bold", max_lines=1)),
                      color=theme.accent, pad=10)
+        now, then = _state_labels(current.title, future.title, (width - 3.0) / 2 * 72,
+                                  theme.font_size - 0.5)
         handles = [Line2D([], [], marker="o", ms=7, mfc="#FFFFFF", mec="#7A7A7A", mew=1.4,
-                          label=f"current: {shorten(current.title, 40)}", **styles["current"]),
+                          label=now, **styles["current"]),
                    Line2D([], [], marker="o", ms=7, mfc=theme.accent, mec=theme.accent,
-                          label=f"future: {shorten(future.title, 40)}", **styles["future"]),
+                          label=then, **styles["future"]),
                    Line2D([], [], ls="none", marker="o", ms=11, mfc="none", mec="#000000", mew=1.2,
                           label="moment of truth")]
         fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=theme.font_size - 0.5)
@@ -315,6 +359,24 @@ def compare_states(current: Workshop, future: Workshop, persona: str) -> Figure:
                                                  for r in better.itertuples()) + ".")
     fig._jt_alt = " ".join(alt)  # type: ignore[attr-defined]  # chart metadata on the Figure
     return fig
+
+
+def _state_labels(current: object, future: object, width_pt: float, size: float) -> tuple[str, str]:
+    """Legend entries of the two states that can be told apart: the words both titles start
+    with are said once (on the current state) and the future state shows what differs;
+    wrapped, never cut to the same text."""
+    a, b = clean(current), clean(future)
+    if not a or not b or a == b:
+        return "current state", "future state"
+    wa, wb = a.split(" "), b.split(" ")
+    k = 0
+    while k < min(len(wa), len(wb)) and wa[k] == wb[k]:
+        k += 1
+    rest_b = " ".join(wb[k:])
+    now = f"current state: {a}"
+    then = f"future state: {b}" if k == 0 or not rest_b else f"future state: {ELLIPSIS} {rest_b}"
+    return ("\n".join(wrap(now, width_pt, size, max_lines=2)),
+            "\n".join(wrap(then, width_pt, size, max_lines=2)))
 
 
 def _stage_deltas(stages: list[Stage], cur: pd.DataFrame, fut: pd.DataFrame) -> pd.DataFrame:

@@ -109,7 +109,7 @@ def charts_for(ws: Workshop, folder: Path) -> Iterable[tuple[str, Callable[[], F
     if len(ws.kpis):
         from ..evidence.kpis import kpi_status
 
-        yield "kpi-progress", lambda: kpi_progress(kpi_status(ws.kpis), theme=theme_for(ws))
+        yield "kpi-progress", lambda: kpi_progress(kpi_status(ws.kpis), theme=theme_for(ws), ws=ws)
 
 
 def render(outdir: str | Path, sources: Iterable[str | Path] | None = None, *,

@@ -18,7 +18,7 @@ from matplotlib.patches import Patch, Rectangle
 from .. import scoring
 from ..model.workshop import Workshop
 from ..scoring import opportunity_table as opportunities
-from ._draw import empty_axes, place_labels, point_boxes, renderer
+from ._draw import LABEL_GAP_PT, empty_axes, line_paths, place_labels, point_boxes, readable, renderer
 from ._draw import note as empty_note
 from ._text import clean, fmt_number, shorten, wrap
 from .theme import Theme, new_figure, theme_for
@@ -30,6 +30,15 @@ MIN_SIZE, MAX_SIZE = 70.0, 1100.0  # marker area (pt²) for no relief … the ma
 MAX_POINTS = 200
 MAX_LABELS = 20
 ALT_TITLES = 12  # opportunity titles named per quadrant in the alt text
+
+# What each quadrant means, in the key next to the matrix (SPEC §3).
+MEANINGS = {
+    "quick win": "high value, low effort: do first",
+    "big bet": "high value, high effort: plan and fund",
+    "fill-in": "low value, low effort: when there is slack",
+    "money pit": "low value, high effort: rethink or drop",
+}
+KEY_WIDTH_PT = 150.0  # the key's text column
 
 # Corner of the axes where each quadrant's name goes: (x, y, ha, va) in axes fraction.
 CORNERS = {
@@ -107,7 +116,7 @@ def priority_matrix(ws: Workshop, persona: str | None = None, *, max_points: int
         ax = fig.add_subplot()
         ax.set_title("\n".join(wrap(_title(ws, "Impact / effort", persona), 9.5 * 72,
                                     theme.font_size + 3, weight="bold", max_lines=1)),
-                     color=theme.accent, pad=10)
+                     color=theme.strong, pad=10)
         note = _unscored_note(opps, 9.4)
         if not len(pts):
             empty_axes(ax)
@@ -137,16 +146,18 @@ def priority_matrix(ws: Workshop, persona: str | None = None, *, max_points: int
         names = []
         for q, (cx, cy, ha, va) in CORNERS.items():
             names.append(ax.text(cx, cy, q.upper(), transform=ax.transAxes, ha=ha, va=va, fontsize=10,
-                                 weight="bold", color=theme.quadrant_color(q), alpha=0.9, zorder=2,
+                                 weight="bold", color=readable(theme.quadrant_color(q)), zorder=2,
                                  gid=f"quadrant:{q}"))
         handles = [Line2D([], [], ls="none", marker="o", ms=np.sqrt(point_size([v], largest)[0]),
                           mfc="#BDBDBD", mec="white", label=f"{fmt_number(v)}")
                    for v in _size_steps(largest)]
         if handles:
-            leg = ax.legend(handles=handles, title="pain relieved", loc="upper left",
+            leg = ax.legend(handles=handles, title="pain relieved\n(bubble size)", loc="upper left",
                             bbox_to_anchor=(1.01, 1.0), fontsize=8, title_fontsize=8,
-                            labelspacing=2.4, borderpad=1.0, handletextpad=1.4)
+                            labelspacing=2.4, borderpad=1.0, handletextpad=1.4, alignment="left")
             leg.set_gid("size-legend")
+            ax.add_artist(leg)  # the quadrant key is a second legend
+        _quadrant_key(ax, theme, me, mv, len(every[every["scored"]]) if len(every) else 0)
         if me == me and mv == mv:
             names.append(ax.annotate(f"median effort {fmt_number(me)}", (me, ymax), xytext=(3, -3),
                                      textcoords="offset points", fontsize=7, color=theme.muted,
@@ -163,14 +174,44 @@ def priority_matrix(ws: Workshop, persona: str | None = None, *, max_points: int
         fig.set_layout_engine("none")
         rend = renderer(fig)
         obstacles = point_boxes(ax, x, y, np.sqrt(pts["size"].to_numpy(float)) / 2, fig)
-        obstacles += [t.get_window_extent(rend).padded(3) for t in names]
+        obstacles += [t.get_window_extent(rend).padded(LABEL_GAP_PT * fig.dpi / 72) for t in names]
+        # placed in rank order: the highest-ranked get the best spots
+        ranked = pts[pts["id"].isin(named)].sort_values("rank", kind="mergesort")
         items = [{"x": r["effort"], "y": r["value"], "radius": float(np.sqrt(r["size"]) / 2 + 3),
-                  "text": "\n".join(wrap(shorten(r["title"], 44), 120, 7.5, max_lines=2)),
-                  "gid": f"label:{r['id']}"}
-                 for _, r in pts.iterrows() if r["id"] in named]
-        place_labels(fig, ax, items, obstacles, fontsize=7.5)
+                  "text": _point_label(r), "gid": f"label:{r['id']}"}
+                 for _, r in ranked.iterrows()]
+        place_labels(fig, ax, items, obstacles, fontsize=7.5, lines=line_paths(ax))
     _attach_matrix(fig, ws, pts, mv, me, persona, total)
     return fig
+
+
+def _point_label(r: pd.Series) -> str:
+    """A point's label: its RICE rank and its title, wrapped (the key explains the rank)."""
+    rank = f"{int(r['rank'])}. " if pd.notna(r.get("rank")) else ""
+    return "\n".join(wrap(f"{rank}{clean(r['title'])}", 125, 7.5, max_lines=3))
+
+
+def quadrant_key_text(me: float, mv: float, n: int) -> list[str]:
+    """The lines under the quadrant key: where the split is and what the numbers are."""
+    split = (f"Dashed lines: the medians of the map's {n:,} scored opportunities (effort "
+             f"{fmt_number(me)}, value {fmt_number(mv)}); a point on a line counts as high.")
+    rank = ("Numbers: rank by RICE, value ÷ effort, so a fill-in that costs little can rank "
+            "above a big bet.")
+    return ["\n".join(wrap(t, KEY_WIDTH_PT, 7.5)) for t in (split, rank)]
+
+
+def _quadrant_key(ax: Axes, theme: Theme, me: float, mv: float, n: int) -> None:
+    """The key right of the matrix: each quadrant's colour, name and meaning, and how the
+    split and the numbers are made."""
+    handles = [Patch(facecolor=theme.quadrant_color(q), edgecolor="none",
+                     label="\n".join(wrap(f"{q.capitalize()} — {MEANINGS[q]}", KEY_WIDTH_PT, 7.5)))
+               for q in scoring.QUADRANTS]
+    if me == me and mv == mv:
+        handles += [Patch(facecolor="none", edgecolor="none", label=t) for t in quadrant_key_text(me, mv, n)]
+    key = ax.legend(handles=handles, title="Quadrants", loc="lower left", bbox_to_anchor=(1.01, 0.0),
+                    fontsize=7.5, title_fontsize=8, alignment="left", handlelength=1.2,
+                    handletextpad=0.6, labelspacing=0.7, borderpad=0.4)
+    key.set_gid("quadrant-key")
 
 
 def _constrained(fig: Figure) -> ConstrainedLayoutEngine:
@@ -241,7 +282,7 @@ def opportunity_ranking(ws: Workshop, persona: str | None = None, top: int = 10)
         ax = fig.add_subplot()
         title = _title(ws, "Top opportunities by RICE", persona)
         ax.set_title("\n".join(wrap(title, 9.5 * 72, theme.font_size + 3, weight="bold", max_lines=1)),
-                     color=theme.accent, pad=10)
+                     color=theme.strong, pad=10)
         note = _unscored_note(opps, 9.4)
         if n:
             rice = scored["rice"].to_numpy(float)

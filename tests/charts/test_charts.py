@@ -384,14 +384,15 @@ def test_score_distribution_shows_every_pain_point_by_stage(lug):
             assert sorted(offsets[:, 1]) == sorted(here)
             assert np.all(np.abs(offsets[:, 0] - i) < 0.3)  # jittered inside the stage's slot
             label = one(fig, f"total:{sid}").get_text()
-            assert label.startswith(f"n {len(here)} · Σ ")
-            assert float(label.split("Σ ")[1].replace(",", "")) == pytest.approx(here.sum())
+            assert label.startswith(f"{len(here)} pain point")
+            assert float(label.split("total ")[1].replace(",", "")) == pytest.approx(here.sum())
         else:
-            assert not dots and one(fig, f"total:{sid}").get_text() == "none"
+            assert not dots and one(fig, f"total:{sid}").get_text() == "no pain points"
     hot = scoring.hottest_stage(lug)
     assert one(fig, f"total:{hot}").get_weight() == "bold"
     assert [flat(t.get_text()) for t in fig.axes[0].get_xticklabels()] == [s.name for s in lug.stages]
-    assert "cart-error" in alt_text(fig)
+    top = pains.loc[pains["weighted_pain"].astype(float).idxmax()]
+    assert top["description"][:40] in alt_text(fig) and top["id"] not in alt_text(fig)  # names, not ids
     # reproducible although seaborn jitters at random; numpy's global generator left alone
     np.random.seed(5)
     before = np.random.random()
@@ -602,7 +603,7 @@ def test_assumed_vs_measured_plots_stage_values(luggage):
     assert measured[1] == 3.5 and measured[2] == 4.0
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Aware", "Buy", "Use"]
     assert "+1.5" in [t.get_text() for t in ax.texts]  # the gap at Buy is annotated
-    assert "Buy: assumed 2.0, measured 3.5" in charts.alt_text(fig)
+    assert "Buy: assumed 2, measured 3.5" in charts.alt_text(fig)
     empty = charts.assumed_vs_measured(stages.iloc[0:0])
     assert any(t.get_gid() == "empty-note" for t in empty.axes[0].texts)
 
@@ -617,4 +618,9 @@ def test_kpi_progress_bars_match_status(luggage):
     bars = [p for p in fig.axes[0].patches]
     assert [round(b.get_width(), 6) for b in bars] == [round(p * 100, 6) for p in status["progress"]]
     ticks = sorted(zip(fig.axes[0].get_yticks(), (t.get_text() for t in fig.axes[0].get_yticklabels())), reverse=True)
-    assert [label for _, label in ticks] == list(status["id"])  # first KPI on top
+    assert [" ".join(label.split()) for _, label in ticks] == [  # first KPI on top, by name
+        "Conversion · cart", "Conversion · camera-page", "CSAT · delivery", "NPS · advocacy"]
+    named = charts.kpi_progress(status, ws=jt.load(luggage))
+    labels = [" ".join(t.get_text().split()) for t in named.axes[0].get_yticklabels()]
+    assert "Conversion · Add to cart and cart page" in labels and "NPS · Sharing & loyalty" in labels
+    assert "cart-conversion" not in charts.alt_text(named)
