@@ -16,6 +16,7 @@ from ..errors import Problem, quote
 from ..vocab import ELLIPSIS, SLUG
 from .meta import MAX_YAML_BYTES, parse_yaml, stages_of
 from .paths import UnsafePath, read_contained, read_image, shape_problem, workshop_reference
+from .personal import scan_cells, scan_evidence
 from .schema import TABLES, WORKSHOP_FILE, formula_lead, formula_message
 from .workshop import Workshop
 
@@ -143,6 +144,36 @@ def warnings_for(ws: Workshop, lines: Lines, today: dt.date | None = None) -> li
                            "branding.logo", quote(logo),
                            f"logo file {quote(logo)} not found next to workshop.yml", "warning"))
     out += formula_warnings(ws, lines)
+    out += personal_warnings(ws, lines)
+    return out
+
+
+# A cell worth the full personal-data check: an '@', or a run of 9 or more digits and separators.
+_MAYBE_PERSONAL = r"@|\d[\d ().-]{7,}\d"
+
+
+def personal_warnings(ws: Workshop, lines: Lines) -> list[Problem]:
+    """A warning for every text cell and every line of an ``evidence/`` text file that seems to
+    hold an e-mail address, phone number or card number (see :mod:`.personal`), without the
+    value."""
+    out: list[Problem] = []
+    for name, spec in TABLES.items():
+        frame = ws.tables[name]
+        if not len(frame):
+            continue
+        rows = _lines(lines, name, len(frame))
+        for column in frame.columns:
+            col = spec.by_name.get(str(column))
+            if col is not None and col.kind != "text":
+                continue
+            series = frame[column]
+            if series.dtype != object and not pd.api.types.is_string_dtype(series.dtype):
+                continue
+            maybe = series.astype(str).str.contains(_MAYBE_PERSONAL, regex=True, na=False).to_numpy()
+            for i in np.flatnonzero(maybe).tolist():
+                out += scan_cells(spec.file, str(column), [series.iloc[i]], [rows[i]])
+    if ws.path is not None:
+        out += scan_evidence(Path(ws.path))
     return out
 
 
