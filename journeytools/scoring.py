@@ -16,6 +16,7 @@ from .vocab import channel_families, channel_key, channel_name, channel_reaches
 
 RICE_FIELDS = ("reach", "impact", "confidence", "effort")
 QUADRANTS = ("quick win", "big bet", "fill-in", "money pit")
+DELIGHT_EMOTION, DELIGHT_RISE = 4, 2  # a peak: emotion from 4, or a rise of 2 or more
 HIGH_PAIN_SCORE = 12  # severity × frequency from which an unaddressed pain point is a gap
 
 
@@ -184,7 +185,7 @@ def journey(ws: Workshop, persona: str) -> pd.DataFrame:
         "touchpoint": st["touchpoint"].astype(str).to_numpy() if len(st) else [],
         "file_pos": np.arange(len(st)),
     })
-    for col in ("action", "thought", "feeling", "expectation"):
+    for col in ("action", "thought", "feeling", "expectation", "questions"):
         frame[col] = _col(st, col, "").fillna("").astype(str).to_numpy() if len(st) else []
     frame["order"] = pd.array(_col(st, "order", None).to_numpy() if len(st) else [], dtype="Int64")
     frame["emotion"] = pd.array(_col(st, "emotion", None).to_numpy() if len(st) else [], dtype="Int64")
@@ -204,14 +205,16 @@ def journey(ws: Workshop, persona: str) -> pd.DataFrame:
 
 
 def emotion_curve(ws: Workshop, persona: str) -> pd.DataFrame:
-    """Steps with an emotion, in journey order, with ``drop`` from the previous such step and
-    ``moment_of_truth`` (emotion ≤ 2, or a drop of 2 or more)."""
+    """Steps with an emotion, in journey order, with ``drop`` from the previous such step,
+    ``moment_of_truth`` (emotion ≤ 2, or a drop of 2 or more) and ``delight``, a moment of
+    delight to keep and amplify (emotion ≥ 4, or a rise of 2 or more)."""
     j = journey(ws, persona)
     j = j[j["emotion"].notna()].reset_index(drop=True)
     emotion = j["emotion"].astype("float64")
     drop = (emotion.shift(1) - emotion).fillna(0.0)
     j["drop"] = drop.astype(float)
     j["moment_of_truth"] = (emotion <= 2) | (drop >= 2)
+    j["delight"] = ((emotion >= DELIGHT_EMOTION) | (drop <= -DELIGHT_RISE)) & ~j["moment_of_truth"]
     j["position"] = np.arange(len(j))
     return j
 

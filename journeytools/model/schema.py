@@ -72,6 +72,7 @@ PERSONAS = Table(
         Column("quote"),
         Column("weight", "float", low=0, low_open=True, expected="a number greater than 0"),
         Column("data_sources"),
+        Column("influencers"),  # people who shape the experience: "partner; installer" (;-separated)
     ),
     must_exist=True,
 )
@@ -101,6 +102,7 @@ STEPS = Table(
         _score("emotion"),
         Column("feeling"),
         Column("expectation"),
+        Column("questions"),  # what the customer asks themselves or us at this step
     ),
     id_column=None,
 )

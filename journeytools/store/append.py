@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..errors import UsageError
 from ..model.checks import dots_spent
-from ..model.schema import IMPACT_VALUES, SOURCES, TABLES, formula_lead
+from ..model.schema import IMPACT_VALUES, OPPORTUNITY_KINDS, SOURCES, TABLES, formula_lead
 from ..model.tables import NUMERIC, column_series
 from ..model.workshop import Workshop
 from ..vocab import SLUG
@@ -153,8 +153,13 @@ def add_pain_point(folder: str | os.PathLike, persona: str, touchpoint: str, des
 
 def add_opportunity(folder: str | os.PathLike, title: str, description: str = "",
                     addresses: str = "", impact: float | None = None,
-                    id: str | None = None, owner: str = "") -> str:
-    """Append an opportunity idea (status ``idea``); returns its id."""
+                    id: str | None = None, owner: str = "", kind: str = "",
+                    stage: str = "") -> str:
+    """Append an opportunity idea (status ``idea``); returns its id.
+
+    ``kind`` is one of the opportunity kinds (fix, content, campaign, …) or blank; ``stage`` a
+    stage id, or blank for the stage of the pain points it addresses.
+    """
     folder = Path(folder)
     if not str(title).strip():
         raise UsageError("title must not be blank: name the idea")
@@ -163,6 +168,9 @@ def add_opportunity(folder: str | os.PathLike, title: str, description: str = ""
     owner = _plain("the owner", owner)
     if impact is not None and float(impact) not in IMPACT_VALUES:
         raise UsageError(f"impact must be one of 0.25, 0.5, 1, 2, 3, got {impact!r}")
+    kind, stage = (kind or "").strip().lower(), (stage or "").strip().lower()
+    if kind and kind not in OPPORTUNITY_KINDS:
+        raise UsageError(f"kind must be one of {', '.join(OPPORTUNITY_KINDS)}, got {kind!r}")
     refs = ";".join(p.strip().lower() for p in re.split(r"[;,]", addresses or "") if p.strip())
     with folder_lock(folder):
         ws = load(folder)
@@ -170,10 +178,15 @@ def add_opportunity(folder: str | os.PathLike, title: str, description: str = ""
         unknown = [r for r in refs.split(";") if r and r not in pains]
         if unknown:
             raise UsageError(f"unknown pain point(s) {', '.join(unknown)} in addresses")
+        if stage and stage not in ws.stage_ids:
+            raise UsageError(f"unknown stage {stage!r}")
         taken = pains | set(ws.opportunities["id"])
         new_id = _new_id(id, title, taken)
-        _append(ws, "opportunities", {"id": new_id, "title": title, "description": description,
-                                      "addresses": refs, "impact": impact, "owner": owner,
-                                      "status": "idea"})
+        row = {"id": new_id, "title": title, "description": description, "addresses": refs,
+               "impact": impact, "owner": owner, "status": "idea"}
+        # kind and stage only when given (or already columns), so old files keep their shape
+        row.update({k: v for k, v in (("kind", kind), ("stage", stage))
+                    if v or k in ws.opportunities.columns})
+        _append(ws, "opportunities", row)
         save_changes(ws, folder)
         return new_id

@@ -15,6 +15,7 @@ from __future__ import annotations
 from ._base import ChartPanel, Editor, check_cell
 from .forms import OpportunityForm, PainPointForm, PersonaForm, ReviewForm, ScopeForm
 from .grids import GridColumn, OpportunityGrid, StepGrid, TableGrid, TouchpointGrid
+from .kpis import KpiGrid
 from .sliders import EmotionSliders, PainScoreSliders
 from .voting import DotVoting
 
@@ -24,6 +25,7 @@ __all__ = [
     "Editor",
     "EmotionSliders",
     "GridColumn",
+    "KpiGrid",
     "OpportunityForm",
     "OpportunityGrid",
     "PainPointForm",

@@ -18,7 +18,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..model.schema import SOURCES, STATES
+from ..model.schema import OPPORTUNITY_KINDS, SOURCES, STATES
 from ..store.append import add_opportunity, add_pain_point, slugify
 from ..vocab import FREQUENCY, IMPACT_VALUES, IMPACT_WORDS, NOT_SURE, SEVERITY, SLUG, labelled, one_line, shorten
 from ._base import ChartFn, Editor, build_table, cell_text, check_cell, choices, field_row, message
@@ -90,6 +90,8 @@ PERSONA_FIELDS = (
     ("needs", "Needs", "area", "what they need from us"),
     ("frustrations", "Frustrations", "area", "what gets in their way"),
     ("channels", "Channels", "text", "separated by ';' e.g. instagram;web;chat"),
+    ("influencers", "Who shapes it", "text",
+     "people besides our touchpoints, ';'-separated: partner; installer"),
     ("quote", "In their words", "text", "a real quote if you have one"),
     ("weight", "Weight", "text", "importance, > 0 (default 1)"),
     ("data_sources", "Built from", "area", "surveys, analytics, interviews — blank = assumption"),
@@ -163,6 +165,8 @@ class PersonaForm(_Form):
             return False
         frame = self.ws.personas
         values = {n: check_cell("personas", n, f.value)[0] for n, f in self.fields.items()}
+        # an optional column the file lacks is added only when something is typed into it
+        values = {n: v for n, v in values.items() if n in frame.columns or v not in ("", None)}
         pid = self.persona.value
         records = [{c: frame[c].iloc[i] for c in frame.columns} for i in range(len(frame))]
         if pid == NEW:
@@ -345,8 +349,30 @@ class PainPointForm(_Form):
 
 
 # -- opportunities -----------------------------------------------------------------------
+# What each kind of idea means in the plan per stage (education early, offers late).
+KIND_HINTS = {
+    "fix": "repair what is broken (a bug, a wrong price, a dead end)",
+    "content": "FAQ posts, guides, videos, comparison pages: teach and reassure",
+    "campaign": "ads, emails, retargeting, offers: reach people, bring them back",
+    "personalisation": "show each segment what fits it (recommendations, tailored pages)",
+    "process": "change how a team works (hand-offs, service levels, training)",
+    "product": "a new feature, service or range",
+}
+
+
+def kind_options() -> list[tuple[str, str]]:
+    """Dropdown options for an opportunity's kind, blank first."""
+    return choices([(f"{k} — {KIND_HINTS[k]}", k) for k in OPPORTUNITY_KINDS], "— not decided —")
+
+
+def stage_options(ws: Any) -> list[tuple[str, str]]:
+    """Dropdown options for an opportunity's stage; blank = the stage of its pain points."""
+    return choices([(s.name, s.id) for s in ws.stages], "— from the pain points it relieves —")
+
+
 class OpportunityForm(_Form):
-    """Add an idea: a title, what it is, which pain points it relieves and its likely impact."""
+    """Add an idea: a title, what it is, which pain points it relieves, its likely impact, its
+    kind (fix, content, campaign, …) and the stage of the plan it belongs to."""
 
     def __init__(self, folder: str | os.PathLike, chart: ChartFn | None = None,
                  **kwargs: Any) -> None:
@@ -366,12 +392,19 @@ class OpportunityForm(_Form):
                                                   for v in IMPACT_VALUES], NOT_SURE),
                                  value="")
         self.owner = _text(placeholder="team that would own it")
+        self.kind = w.Dropdown(options=kind_options(), value="")
+        self.stage = w.Dropdown(options=stage_options(self.ws), value="")
         rows = [self._field("title", "Idea", self.title),
                 self._field("description", "What we'd do", self.description),
                 self._field("addresses", "Relieves", self.addresses,
                             "the pain points it addresses (ctrl/cmd-click for several)"),
+                self._field("kind", "Kind", self.kind),
+                self._field("stage", "Stage", self.stage),
                 self._field("impact", "Impact", self.impact),
                 self._field("owner", "Owner", self.owner)]
+        self.addresses.observe(lambda _c: self.check("stage"), names="value")
+        for name in ("kind", "stage"):
+            self.check(name)
         self._layout(*rows, self._buttons("Add idea"))
 
     def _error(self, name: str) -> str | None:
@@ -382,7 +415,22 @@ class OpportunityForm(_Form):
     def _hint(self, name: str) -> str:
         if name == "addresses" and not self.addresses.value:
             return "addresses no pain point yet: which pain does it relieve?"
+        if name == "kind" and not self.kind.value:
+            return "which part of the plan: a fix, content, a campaign…?"
+        if name == "stage" and not self.stage.value:
+            stages = self._stages_of_pains()
+            return (f"blank: {', '.join(stages)}, from the pain points it relieves" if stages
+                    else "blank: no stage until it relieves a pain point")
         return super()._hint(name)
+
+    def _stages_of_pains(self) -> list[str]:
+        """Names of the stages of the chosen pain points, in journey order."""
+        ws = self.ws
+        pp = ws.pain_points
+        tp_stage = dict(zip(ws.touchpoints["id"], ws.touchpoints["stage"]))
+        chosen = {tp_stage.get(t) for i, t in zip(pp["id"], pp["touchpoint"])
+                  if i in set(self.addresses.value)}
+        return [s.name for s in ws.stages if s.id in chosen]
 
     def save(self) -> bool:
         """Append the idea (``jt.add_opportunity``, status ``idea``) when the form is valid."""
@@ -392,13 +440,15 @@ class OpportunityForm(_Form):
         try:
             new_id = add_opportunity(self.folder, self.title.value, self.description.value,
                                      ";".join(self.addresses.value), impact,
-                                     owner=self.owner.value)
+                                     owner=self.owner.value, kind=self.kind.value,
+                                     stage=self.stage.value)
         except ValueError as exc:
             self._set_status(f"Not saved: {exc}")
             return False
         self.added.append(new_id)
         self.title.value = ""
         self.description.value = ""
+        self.kind.value = self.stage.value = ""
         self.notes["title"].value = ""
         self._saved(f"Added idea {new_id} to opportunities.csv: score it in the opportunity grid",
                     reload=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..model.schema import STATUSES, TABLES, TOUCHPOINT_KINDS
+from ..model.schema import OPPORTUNITY_KINDS, STATUSES, TABLES, TOUCHPOINT_KINDS
 from ..model.tables import format_float
 from ..model.workshop import Workshop
 from ..vocab import IMPACT_VALUES, IMPACT_WORDS, labelled
@@ -175,8 +175,6 @@ class TableGrid(Editor):
         if self._check_all():
             return False
         frame = self.ws.tables[self.table]
-        columns = list(frame.columns) + [c for c in [*self.fixed, *(c.name for c in self.columns)]
-                                         if c not in frame.columns]
         by_index = {r.index: r for r in self.rows if r.index is not None}
         shown = set(self._visible())
         records: list[dict[str, Any]] = []
@@ -191,6 +189,11 @@ class TableGrid(Editor):
         for row in self.rows:
             if row.index is None and not row.remove.value:
                 records.append({**self.fixed, **self._parsed(row)})
+        # an optional column the file lacks is added only when some row fills it in
+        filled = {k for rec in records for k, v in rec.items()
+                  if k not in frame.columns and v is not None and v != ""}
+        columns = list(frame.columns) + [c for c in [*self.fixed, *(c.name for c in self.columns)]
+                                         if c not in frame.columns and (c in self.fixed or c in filled)]
         new = build_table(self.table, columns, records)
         if not self._commit(self.table, new, f"Saved {self.table}.csv ({len(new)} rows)"):
             return False
@@ -205,6 +208,10 @@ class TableGrid(Editor):
 # -- the grids the notebooks use ------------------------------------------------------------
 def _stages(ws: Workshop) -> list[tuple[str, str]]:
     return [(s.name, s.id) for s in ws.stages]
+
+
+def _stages_or_blank(ws: Workshop) -> list[tuple[str, str]]:
+    return choices(_stages(ws), "— from its pains —")
 
 
 def _touchpoints(ws: Workshop) -> list[tuple[str, str]]:
@@ -237,7 +244,8 @@ class TouchpointGrid(TableGrid):
 
 
 class StepGrid(TableGrid):
-    """One persona's journey steps: doing, thinking, feeling and emotion (1–5)."""
+    """One persona's journey steps: doing, thinking, feeling, emotion (1–5), what they expect and
+    the questions they ask there."""
 
     table = "steps"
     noun = "step"
@@ -249,6 +257,7 @@ class StepGrid(TableGrid):
         GridColumn("emotion", "Emotion 1–5", "5em"),
         GridColumn("feeling", "Feeling", "9em"),
         GridColumn("expectation", "Expects", "12em"),
+        GridColumn("questions", "Asks", "12em"),
     )
 
     def __init__(self, folder: str | os.PathLike, persona: str, chart: ChartFn | None = None,
@@ -258,7 +267,8 @@ class StepGrid(TableGrid):
 
 
 class OpportunityGrid(TableGrid):
-    """Opportunities with the fields RICE and ICE need, the owner and the status."""
+    """Opportunities with the fields RICE and ICE need, their kind and stage in the plan, the
+    owner and the status."""
 
     table = "opportunities"
     noun = "opportunity"
@@ -271,6 +281,8 @@ class OpportunityGrid(TableGrid):
         GridColumn("confidence", "Confidence", "6em"),
         GridColumn("effort", "Effort (p-m)", "6em"),
         GridColumn("ease", "Ease 1–10", "5em"),
+        GridColumn("kind", "Kind", "9em", _enum(OPPORTUNITY_KINDS)),
+        GridColumn("stage", "Stage", "10em", _stages_or_blank),
         GridColumn("owner", "Owner", "9em"),
         GridColumn("status", "Status", "8em", _enum(STATUSES)),
     )
