@@ -83,6 +83,15 @@ def test_emotion_curve_order_and_moments_of_truth(tmp_path):
         ("flat-tyre", 1), ("booking-form", 4), ("workshop-visit", 2), ("workshop-visit", 5)]
     assert curve["moment_of_truth"].tolist() == [True, False, True, False]  # ≤2, drop of 2, ≤2 ...
     assert curve["drop"].tolist() == [0.0, -3.0, 2.0, -3.0]
+    # peaks to keep: 4 (also a rise of 3), and 5 after the dip
+    assert curve["delight"].tolist() == [False, True, False, True]
+
+
+def test_a_sharp_rise_is_a_moment_of_delight_even_below_four(tmp_path):
+    steps = ("persona,touchpoint,order,emotion\n"
+             "commuter,flat-tyre,1,1\ncommuter,booking-form,2,3\ncommuter,phone-line,3,3\n")
+    curve = scoring.emotion_curve(jt.load(write_workshop(tmp_path / "ws", steps=steps)), "commuter")
+    assert curve["delight"].tolist() == [False, True, False]
 
 
 def test_gaps(bike):
