@@ -140,6 +140,7 @@ OPPORTUNITIES = Table(
         Column("status", "enum", choices=STATUSES),
         Column("kind", "enum", choices=OPPORTUNITY_KINDS),
         Column("stage", "ref"),
+        Column("segment"),  # who a campaign or personalisation targets, e.g. "mobile shoppers"
     ),
 )
 
@@ -171,8 +172,31 @@ KPIS = Table(
     one_of=("stage", "touchpoint"),
 )
 
+LANES = ("evidence", "frontstage", "backstage", "support")  # SPEC §8, top to bottom
+BLUEPRINT_STATUSES = ("observed", "assumed", "proposed")
+YES_NO = ("true", "false", "yes", "no")
+
+BLUEPRINT = Table(
+    "blueprint",
+    (
+        Column("touchpoint", "ref", True),
+        Column("lane", "enum", True, choices=LANES),
+        Column("text", "text", True),
+        Column("persona", "ref"),  # a persona id or '*' (all personas; the default)
+        Column("order", "int", expected="a whole number"),
+        Column("owner"),
+        Column("system"),
+        Column("minutes", "float", low=0, expected="a number of minutes, 0 or more"),
+        Column("fails", "enum", choices=YES_NO),
+        Column("status", "enum", choices=BLUEPRINT_STATUSES),
+        Column("causes", "refs"),
+    ),
+    id_column=None,
+)
+
 TABLES: dict[str, Table] = {
-    t.name: t for t in (PERSONAS, TOUCHPOINTS, STEPS, PAIN_POINTS, OPPORTUNITIES, VOTES, KPIS)
+    t.name: t for t in (PERSONAS, TOUCHPOINTS, STEPS, PAIN_POINTS, OPPORTUNITIES, VOTES, KPIS,
+                        BLUEPRINT)
 }
 TABLE_NAMES: tuple[str, ...] = tuple(TABLES)
 WORKSHOP_FILE = "workshop.yml"

@@ -28,16 +28,16 @@ import pandas as pd
 
 from ..model.workshop import Workshop
 from ..scoring import Scores, emotion_curve, journey, split_list
-from ..vocab import face
+from ..vocab import face, number
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
     from pandas.io.formats.style import Styler
 
 __all__ = [
-    "changes_since", "expectations", "figure", "gaps", "journey_steps", "locate", "moments_of_truth",
-    "next_steps",
-    "note", "opportunities", "overview", "own_workshop", "owners", "pain_points", "personas",
+    "changes_since", "drop_offs", "expectations", "figure", "gaps", "journey_steps", "kpis", "locate",
+    "moments_of_truth", "next_steps",
+    "note", "opportunities", "overview", "own_workshop", "owners", "pain_points", "personas", "plan",
     "review_status", "stages", "starters", "table", "todo", "touchpoints", "unscored",
     "validation", "votes",
 ]
@@ -246,6 +246,7 @@ def personas(ws: Workshop) -> Styler:
         "Persona": _col(p, "name"), "Segment": _col(p, "segment"), "Goals": _col(p, "goals"),
         "Frustrations": _col(p, "frustrations"),
         "Channels": [", ".join(split_list(c)) for c in _col(p, "channels")],
+        "Who shapes it": [", ".join(split_list(c)) or "—" for c in _col(p, "influencers")],
         "Weight": pd.to_numeric(pd.Series(_col(p, "weight", None), dtype=object),
                                 errors="coerce").fillna(1.0).to_numpy(),
         "Built from": [s if s.strip() else "assumption (no data source yet)"
@@ -255,16 +256,19 @@ def personas(ws: Workshop) -> Styler:
 
 
 def expectations(ws: Workshop, persona: str) -> Styler:
-    """Per stage: the customer's goal and what the persona expected at each step there."""
+    """Per stage: the customer's goal, what the persona expected at each step there and the
+    questions they asked (the optional ``questions`` column of steps.csv)."""
     j = journey(ws, persona)
+    name = ws.persona_name(persona)
     rows = []
     for s in ws.stages:
         mine = j[j["stage"] == s.id]
         expects = [e for e in mine["expectation"] if e.strip()]
-        rows.append((s.name, s.goal or "—", " · ".join(expects) or "—"))
-    frame = pd.DataFrame(rows, columns=["Stage", "Goal for the stage",
-                                        f"What {ws.persona_name(persona)} expected"])
-    return table(frame, f"Goals and expectations: {ws.persona_name(persona)}")
+        asks = [q for q in mine["questions"] if q.strip()]
+        rows.append((s.name, s.goal or "—", " · ".join(expects) or "—", " · ".join(asks) or "—"))
+    frame = pd.DataFrame(rows, columns=["Stage", "Goal for the stage", f"What {name} expected",
+                                        f"What {name} asked"])
+    return table(frame, f"Goals, expectations and questions: {name}")
 
 
 def owners(ws: Workshop) -> Styler:
@@ -304,7 +308,7 @@ def journey_steps(ws: Workshop, persona: str) -> Styler:
     emotion = [("—" if pd.isna(e) else f"{int(e)} {face(e)}") for e in j["emotion"]]
     frame = pd.DataFrame({"Stage": j["stage_name"], "Touchpoint": j["touchpoint_name"],
                           "Doing": j["action"], "Thinking": j["thought"], "Feeling": j["feeling"],
-                          "Emotion": emotion, "Expects": j["expectation"]})
+                          "Emotion": emotion, "Expects": j["expectation"], "Asks": j["questions"]})
     return table(frame, f"{ws.persona_name(persona)}'s journey: doing, thinking, feeling",
                  empty="No steps for this persona yet.")
 
@@ -365,6 +369,119 @@ def opportunities(ws: Workshop, scores: Scores, top: int | None = None) -> Style
         "Owner": op["owner"], "Status": op["status"],
     })
     return table(frame, "Opportunities ranked by RICE", empty="No scored opportunities yet.")
+
+
+def plan(ws: Workshop, persona: str | None = None) -> Styler:
+    """The plan per stage (:mod:`journeytools.plan`): for each stage in journey order, the ideas
+    grouped by kind (fix, content, campaign, personalisation, process, product), best RICE rank
+    first, with owner and status; a stage with nothing planned says so."""
+    from ..plan import plan_stages
+
+    rows = []
+    for st in plan_stages(ws, persona):
+        if not st.groups:
+            rows.append((st.name, "—", "nothing planned yet", "", "", ""))
+        for g in st.groups:
+            for r in g.items.itertuples():
+                rank = "" if pd.isna(r.rank) else str(int(r.rank))
+                rows.append((st.name, g.label, r.title, r.owner or "—", r.status or "idea",
+                             rank or "not scored"))
+    frame = pd.DataFrame(rows, columns=["Stage", "Kind", "Idea", "Owner", "Status", "RICE rank"])
+    return table(frame, "The plan per stage: fixes, content, campaigns, personalisation",
+                 empty="No ideas yet.")
+
+
+def kpis(ws: Workshop) -> Styler:
+    """KPIs per stage or touchpoint: baseline, target, current, progress and owner."""
+    from ..evidence import kpi_status
+
+    k = ws.kpis
+    status = kpi_status(k)
+    stage_names = {s.id: s.name for s in ws.stages}
+    tp_names = dict(zip(ws.touchpoints["id"], ws.touchpoints["name"]))
+    where = [tp_names.get(t, t) if str(t).strip() else stage_names.get(s, s)
+             for s, t in zip(_col(k, "stage"), _col(k, "touchpoint"))]
+    frame = pd.DataFrame({
+        "KPI": _col(k, "id"), "Metric": _col(k, "metric"), "Where": where,
+        "Unit": _col(k, "unit"),
+        "Baseline": [number(v) for v in _col(k, "baseline", None)],
+        "Target": [number(v) for v in _col(k, "target", None)],
+        "Current": [number(v) for v in _col(k, "current", None)],
+        "Progress": ["—" if p is None or pd.isna(p) else f"{number(100 * p, 0)} %"
+                     for p in status["progress"]],
+        "Status": status["status"].tolist(),
+        "Owner": [o or "— nobody yet" for o in _col(k, "owner")],
+        "Measured on": [str(d) or "—" for d in _col(k, "measured_at")],
+    })
+    return table(frame, "How will we know it worked? KPIs per stage",
+                 empty="No KPIs yet: add one per stage you want to improve (kpis.csv).")
+
+
+def drop_offs(ws: Workshop, top: int = 3) -> Styler:
+    """Where most users leave the funnel (the stored ``evidence/funnel.csv``), the segment that
+    leaves most, and what the map plans to win them back: campaign ideas at that stage and the
+    KPIs that would show it worked."""
+    from ..evidence.stored import read_stored
+
+    stored = read_stored(ws)
+    if stored is None or not len(stored.funnel) or "drop_off" not in stored.funnel.columns:
+        return table(pd.DataFrame(), "Drop-offs to recover",
+                     empty="No funnel yet: run `journeytools evidence` (notebook 06) first.")
+    f = stored.funnel.reset_index(drop=True)
+    segments = _segment_rates(Path(str(ws.path)) / "evidence" / "funnel.csv")
+    names = dict(zip(ws.touchpoints["id"], ws.touchpoints["name"]))
+    stage_names = {s.id: s.name for s in ws.stages}
+    opps = _opportunity_stages(ws)
+    k = ws.kpis
+    rows = []
+    for i in range(1, len(f)):
+        here, nxt = f.iloc[i - 1], f.iloc[i]
+        lost = pd.to_numeric(pd.Series([nxt["drop_off"]]), errors="coerce").iloc[0]
+        rate = pd.to_numeric(pd.Series([nxt.get("drop_off_rate")]), errors="coerce").iloc[0]
+        if pd.isna(lost) or lost <= 0:
+            continue
+        tp, stage = str(here["touchpoint"]), str(here["stage"])
+        seg = segments.get(str(nxt["touchpoint"]))
+        campaigns = [t for t, st, kind in opps if kind == "campaign" and st == stage]
+        measures = [str(i) for i, s, t in zip(_col(k, "id"), _col(k, "stage"), _col(k, "touchpoint"))
+                    if t == tp or (not str(t).strip() and s == stage)]  # KPIs on where they left
+        rows.append((float(rate) if not pd.isna(rate) else 0.0, (
+            f"{names.get(tp, tp)} → {names.get(str(nxt['touchpoint']), nxt['touchpoint'])}",
+            stage_names.get(stage, stage), number(lost, 0),
+            "—" if pd.isna(rate) else f"{number(100 * rate)} %",
+            f"{seg[0]} ({number(100 * seg[1])} %)" if seg else "—",
+            "; ".join(campaigns) or "— none yet: add one to win them back",
+            ", ".join(measures) or "— none yet: add a KPI")))
+    rows.sort(key=lambda r: -r[0])
+    frame = pd.DataFrame([r for _, r in rows[:top]],
+                         columns=["Users leave between", "Stage", "Users lost", "Drop-off",
+                                  "Leaves most", "Campaigns at this stage", "KPI"])
+    return table(frame, "Drop-offs to recover: largest first", empty="No drop-off in the funnel.")
+
+
+def _segment_rates(path: Path) -> dict[str, tuple[str, float]]:
+    """Per funnel touchpoint, the segment with the highest drop-off rate reaching it."""
+    try:
+        f = pd.read_csv(path, keep_default_na=False, dtype=str)
+    except (OSError, ValueError):
+        return {}
+    if not {"segment", "touchpoint", "drop_off_rate"} <= set(f.columns):
+        return {}
+    f = f[f["segment"] != ""]
+    rate = pd.to_numeric(f["drop_off_rate"], errors="coerce")
+    out: dict[str, tuple[str, float]] = {}
+    for tp, seg, r in zip(f["touchpoint"], f["segment"], rate):
+        if not pd.isna(r) and (tp not in out or r > out[tp][1]):
+            out[tp] = (seg, float(r))
+    return out
+
+
+def _opportunity_stages(ws: Workshop) -> list[tuple[str, str, str]]:
+    """(title, stage, kind) of every idea, its stage given or from its pain points."""
+    from ..scoring import opportunity_table
+
+    op = opportunity_table(ws)
+    return list(zip(op["title"], op["stage"], op["kind"]))
 
 
 def unscored(scores: Scores) -> Styler:

@@ -117,3 +117,56 @@ def test_figure_closes_and_renders_png() -> None:
     out = view.figure(fig, "a line")
     assert out._repr_png_().startswith(b"\x89PNG") and 'alt="a line"' in out._repr_html_()
     assert not plt.fignum_exists(fig.number)
+
+
+def test_plan_per_stage_follows_the_journey_and_says_where_nothing_is_planned(luggage: Path) -> None:
+    ws = jt.load(luggage)
+    frame = view.plan(ws).data
+    stage_order = [s.name for s in ws.stages]
+    shown = list(dict.fromkeys(frame["Stage"]))
+    assert shown == stage_order  # every stage, in journey order, empty ones included
+    purchase = frame[frame["Stage"] == "Purchase"]
+    assert list(purchase["Kind"])[:2] == ["Fix", "Process"]
+    assert purchase["Idea"].iloc[0] == "Fix the add-to-cart 'Unknown error'"
+    assert frame.loc[frame["Stage"] == "Delivery", "Idea"].tolist() == ["nothing planned yet"]
+    assert "not scored" in set(frame["RICE rank"])
+
+
+def test_kpis_table_shows_progress_and_owner(luggage: Path) -> None:
+    ws = jt.load(luggage)
+    ws.kpis.loc[0, "owner"] = "<b>CRM</b>"
+    t = view.kpis(ws)
+    row = t.data.set_index("KPI").loc["cart-conversion"]
+    assert (row["Where"], row["Baseline"], row["Target"], row["Current"], row["Progress"]) \
+        == ("Add to cart and cart page", "58", "72", "61.5", "25 %")
+    assert "&lt;b&gt;CRM" in t.to_html()
+
+
+def test_drop_offs_name_the_segment_and_what_would_win_them_back(luggage: Path) -> None:
+    ws = jt.load(luggage)
+    frame = view.drop_offs(ws).data
+    cart = frame[frame["Users leave between"].str.startswith("Add to cart")].iloc[0]
+    assert (cart["Stage"], cart["Users lost"], cart["Leaves most"]) \
+        == ("Purchase", "329", "mobile (41.8 %)")
+    assert cart["Campaigns at this stage"].startswith("— none yet")
+    assert cart["KPI"] == "cart-conversion"
+    assert list(frame["Users lost"])[0] == "971"  # largest drop-off first
+
+
+def test_drop_offs_without_a_funnel_say_how_to_get_one(holiday: Path) -> None:
+    import shutil
+
+    shutil.rmtree(holiday / "evidence", ignore_errors=True)
+    assert "journeytools evidence" in view.drop_offs(jt.load(holiday)).to_html()
+
+
+def test_questions_and_influencers_are_shown_when_given(luggage: Path) -> None:
+    ws = jt.load(luggage)
+    steps = ws.steps
+    steps["questions"] = ""
+    steps.loc[steps.index[0], "questions"] = "Is it in stock in pink?"
+    ws.personas["influencers"] = ["best friend; travel creators", "", ""]
+    first_stage = ws.stages[0].name
+    exp = view.expectations(ws, str(steps.loc[steps.index[0], "persona"])).data.set_index("Stage")
+    assert "Is it in stock in pink?" in exp.loc[first_stage].iloc[-1]
+    assert view.personas(ws).data["Who shapes it"].tolist()[:2] == ["best friend, travel creators", "—"]
