@@ -75,20 +75,10 @@ def _hex(colour: str) -> str:
     return colour.lstrip("#").upper()
 
 
-def _readable(colour: str, background: str = WHITE, ratio: float = 4.5) -> str:
-    """``colour`` darkened step by step until text in it reads on ``background`` (WCAG)."""
-    from ..charts.theme import contrast, shade
-
-    c = f"#{colour}"
-    for _ in range(20):
-        if contrast(c, f"#{background}") >= ratio:
-            break
-        c = shade(c, 0.12)
-    return _hex(c)
-
-
 def _brand(ws: Workshop) -> _Brand:
-    from ..charts.theme import text_on
+    """The deck's brand: colours derived the way the reports derive them (``brand_colors``:
+    text on the brand colour black or white, brand-coloured text darkened to 4.5:1 on white)."""
+    from ..charts.theme import brand_colors
 
     b = ws.branding
     colour = _hex(str(b.get("primary_color") or "#1F5AA6"))
@@ -103,8 +93,9 @@ def _brand(ws: Workshop) -> _Brand:
             logo = data if mime in ("image/png", "image/jpeg", "image/gif") else None
         except UnsafePath:
             logo = None
-    return _Brand(colour, str(b.get("company") or ""), logo, _hex(text_on(f"#{colour}")),
-                  _readable(colour))
+    colours = brand_colors(f"#{colour}")
+    return _Brand(colour, str(b.get("company") or ""), logo, _hex(colours.on_header),
+                  _hex(colours.accent_text))
 
 
 def _rgb(hex6: str) -> Any:
@@ -592,7 +583,8 @@ class _Deck:
         """Who the persona is and what stands out: segment, quote, hottest stage, lowest moment,
         top pain point."""
         slide = self.slide(f"{name}: at a glance")
-        facts = self._facts(persona)
+        facts = self._facts(persona) or [[(f"Nothing recorded about {name} yet: no segment, "
+                                             "quote, steps or pain points.", {"size": 16})]]
         half = (len(facts) + 1) // 2
         self.text(slide, MARGIN_IN, BODY_TOP_IN, BODY_W / 2 - 0.2, BODY_BOTTOM_IN - BODY_TOP_IN,
                   [p for block in facts[:half] for p in block])

@@ -50,6 +50,10 @@ def fake_charts() -> types.ModuleType:
         mod.calls.append(("priority_matrix", persona))  # type: ignore[attr-defined]
         return _figure("matrix", 8, 6)
 
-    mod.journey_map, mod.emotion_curves, mod.priority_matrix = (  # type: ignore[attr-defined]
-        journey_map, emotion_curves, priority_matrix)
+    def pain_heatmap(ws: Any) -> Any:
+        mod.calls.append(("pain_heatmap", None))  # type: ignore[attr-defined]
+        return _figure("heatmap", 8, 3)
+
+    mod.journey_map, mod.emotion_curves, mod.priority_matrix, mod.pain_heatmap = (  # type: ignore[attr-defined]
+        journey_map, emotion_curves, priority_matrix, pain_heatmap)
     return mod
