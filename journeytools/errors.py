@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 Level = Literal["error", "warning"]
 
 FILE_ORDER = ("workshop.yml", "personas.csv", "touchpoints.csv", "steps.csv", "pain_points.csv",
-              "opportunities.csv", "votes.csv", "kpis.csv")
+              "opportunities.csv", "votes.csv", "kpis.csv", "blueprint.csv")
 
 
 @dataclass(frozen=True)

@@ -299,7 +299,7 @@ def test_json_schema(base: jt.Workshop) -> None:
                         "tables", "emotions", "pain_points", "opportunities", "kpis"}
     assert doc["schema_version"] == 1 and doc["old"] == "a" and doc["empty"] is False
     assert set(doc["tables"]) == {"personas", "touchpoints", "steps", "pain_points",
-                                  "opportunities", "votes", "kpis"}
+                                  "opportunities", "votes", "kpis", "blueprint"}
     changed = doc["tables"]["pain_points"]["changed"]
     assert changed == [{"key": {"id": "no-pink"}, "label": "Pain point 'no-pink'",
                         "fields": [{"field": "severity", "before": 3, "after": 5}]}]

@@ -61,10 +61,11 @@ def to_dict(d: Diff) -> dict[str, Any]:
                    "current_before": 61.5, "current_after": 66.0,
                    "progress_before": 0.25, "progress_after": 0.571429}]}
 
-    ``tables`` always has all seven tables (personas, touchpoints, steps, pain_points,
-    opportunities, votes, kpis). Blank cells are ``null``; keys are ``{"id": ...}``,
-    ``{"persona", "touchpoint", "occurrence"}`` for steps and ``{"voter", "item", "at",
-    "occurrence"}`` for votes. ``pain_points`` / ``opportunities`` list score moves (a side
+    ``tables`` always has all eight tables (personas, touchpoints, steps, pain_points,
+    opportunities, votes, kpis, blueprint). Blank cells are ``null``; keys are ``{"id": ...}``,
+    ``{"persona", "touchpoint", "occurrence"}`` for steps, ``{"voter", "item", "at",
+    "occurrence"}`` for votes and ``{"touchpoint", "lane", "persona", "occurrence"}`` for
+    blueprint rows. ``pain_points`` / ``opportunities`` list score moves (a side
     is ``null`` where the item is absent); they are in the new ranking's order.
     """
     tables = {}

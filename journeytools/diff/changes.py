@@ -24,9 +24,11 @@ NOUNS: dict[str, tuple[str, str, str]] = {
     "opportunities": ("opportunity", "opportunities", "Opportunities"),
     "kpis": ("KPI", "KPIs", "KPIs"),
     "votes": ("dot vote", "dot votes", "Dot votes"),
+    "blueprint": ("blueprint row", "blueprint rows", "Service blueprint"),
 }
 # Order of the sections in text and markdown.
-SECTION_ORDER = ("personas", "touchpoints", "steps", "pain_points", "opportunities", "kpis", "votes")
+SECTION_ORDER = ("personas", "touchpoints", "steps", "pain_points", "opportunities", "kpis", "blueprint",
+                 "votes")
 # Fields that describe an added or removed row in a few words.
 SUMMARY_FIELDS: dict[str, tuple[str, ...]] = {
     "personas": ("name", "segment", "weight"),
@@ -36,6 +38,7 @@ SUMMARY_FIELDS: dict[str, tuple[str, ...]] = {
     "opportunities": ("title", "reach", "impact", "confidence", "effort"),
     "kpis": ("metric", "stage", "touchpoint", "baseline", "target", "current"),
     "votes": ("votes",),
+    "blueprint": ("text", "owner", "system", "fails", "causes"),
 }
 
 

@@ -52,6 +52,7 @@ from .changes import (
 NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "steps": ("persona", "touchpoint"),
     "votes": ("voter", "item", "at"),
+    "blueprint": ("touchpoint", "lane", "persona"),
 }
 
 
@@ -148,6 +149,11 @@ def _label(table: str, key: dict[str, Any], persona_names: dict[str, str]) -> st
         at = f" at {key['at']}" if key.get("at") else ""
         n = f" (#{key['occurrence']})" if key["occurrence"] > 1 else ""
         return f"Dot vote by {key['voter']} for '{key['item']}'{at}{n}"
+    if table == "blueprint":
+        who = f" for {persona_names.get(str(key['persona']), key['persona'])}" \
+            if key.get("persona") not in (None, "*") else ""
+        n = f" (#{key['occurrence']})" if key["occurrence"] > 1 else ""
+        return f"Blueprint {key['lane']} row at '{key['touchpoint']}'{who}{n}"
     return f"{noun[0].upper()}{noun[1:]} '{key['id']}'"
 
 

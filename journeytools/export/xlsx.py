@@ -75,7 +75,7 @@ INFO_SHEET = "_journeytools"
 SHEETS: dict[str, str] = {
     "personas": "Personas", "touchpoints": "Touchpoints", "steps": "Steps",
     "pain_points": "Pain points", "opportunities": "Opportunities", "votes": "Votes",
-    "kpis": "KPIs",
+    "kpis": "KPIs", "blueprint": "Blueprint",
 }
 STAGES_HEADER = ("stage id", "name", "goal", "more (YAML)")
 MAX_CELL = 32767  # characters an Excel cell holds

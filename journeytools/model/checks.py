@@ -80,6 +80,8 @@ def cross_check(ws: Workshop, lines: Lines, broken: Iterable[str] = ()) -> list[
     check("votes", "item", pain_ids | opp_ids, "pain point or opportunity")
     check("kpis", "stage", stage_ids, "stage")
     check("kpis", "touchpoint", tp_ids, "touchpoint")
+    check("blueprint", "touchpoint", tp_ids, "touchpoint")
+    check("blueprint", "persona", persona_ids, "persona", allow=("*", ""))
 
     opps = ws.opportunities
     if "addresses" in opps.columns and len(opps) and "pain_points" not in broken:
@@ -88,6 +90,14 @@ def cross_check(ws: Workshop, lines: Lines, broken: Iterable[str] = ()) -> list[
                 if ref not in pain_ids:
                     problems.append(Problem("opportunities.csv", line, "addresses", quote(ref),
                                             f"unknown pain point {quote(ref)} in addresses; "
+                                            "expected ids from pain_points.csv separated by ';'"))
+    blueprint = ws.blueprint
+    if "causes" in blueprint.columns and len(blueprint) and "pain_points" not in broken:
+        for value, line in zip(blueprint["causes"].tolist(), _lines(lines, "blueprint", len(blueprint))):
+            for ref in filter(None, str(value).split(";")):
+                if ref not in pain_ids:
+                    problems.append(Problem("blueprint.csv", line, "causes", quote(ref),
+                                            f"unknown pain point {quote(ref)} in causes; "
                                             "expected ids from pain_points.csv separated by ';'"))
     kpis = ws.kpis
     if len(kpis):

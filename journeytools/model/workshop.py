@@ -155,6 +155,7 @@ class Workshop:
                              lambda self, v: self._set("opportunities", v))
     votes = property(lambda self: self._get("votes"), lambda self, v: self._set("votes", v))
     kpis = property(lambda self: self._get("kpis"), lambda self, v: self._set("kpis", v))
+    blueprint = property(lambda self: self._get("blueprint"), lambda self, v: self._set("blueprint", v))
 
     def persona_name(self, persona_id: str) -> str:
         rows = self.personas[self.personas["id"] == persona_id]
