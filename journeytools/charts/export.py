@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
+from markupsafe import escape
 from matplotlib.figure import Figure
 
 from ..fsutil import write_atomic
@@ -59,6 +61,41 @@ def _render(fig: Figure, fmt: str, dpi: float, **extra: Any) -> bytes:
         fig.savefig(buf, format=fmt, dpi=dpi, metadata=_METADATA.get(fmt, {}),
                     facecolor=fig.get_facecolor(), **extra)
     return buf.getvalue()
+
+
+# Fonts a viewer may have when DejaVu Sans is missing, closest in width first (Verdana is
+# DejaVu's metric cousin), so a text laid out for DejaVu still fits its box.
+SVG_FONTS = "'DejaVu Sans', 'Bitstream Vera Sans', Verdana, sans-serif"
+_SVG_HEAD = re.compile(r"\A.*?(?=<svg\b)", re.S)                  # XML declaration and doctype
+_SVG_META = re.compile(r"\s*<metadata>.*?</metadata>", re.S)     # RDF, no use inline
+_SVG_STAR = re.compile(r"<style[^>]*>\*\{([^}]*)\}</style>")       # would style the whole page
+
+
+def svg_inline(fig: Figure, label: str, description: str = "") -> str:
+    """``fig`` as an ``<svg>`` element to put inside an HTML page, with real text.
+
+    Text stays text (``svg.fonttype: none``): it can be selected, searched and read by
+    WeasyPrint into a PDF, in the theme's pinned font with close fallbacks. The element is
+    an image with ``label`` as its name (``role="img"``, ``aria-label``, ``<title>``) and
+    ``description`` as ``<desc>``; both are escaped here. Deterministic like
+    :func:`figure_bytes` (fixed ids, no date). Matplotlib's document-wide ``*{…}`` style
+    becomes attributes of the root element, so it cannot restyle the page around it.
+    """
+    buf = io.BytesIO()
+    with mpl.rc_context({**_rc(fig), "svg.fonttype": "none"}):
+        fig.savefig(buf, format="svg", metadata=_METADATA["svg"], facecolor=fig.get_facecolor())
+    svg = _SVG_META.sub("", _SVG_HEAD.sub("", buf.getvalue().decode("utf-8"), count=1), count=1)
+    star = _SVG_STAR.search(svg)
+    svg = _SVG_STAR.sub("", svg, count=1)
+    attrs = " ".join(f'{k.strip()}="{v.strip()}"' for k, v in
+                     (d.split(":", 1) for d in (star.group(1).split(";") if star else []) if ":" in d))
+    svg = svg.replace("font-family: 'DejaVu Sans', sans-serif", f"font-family: {SVG_FONTS}")
+    name, desc = escape(label), escape(description)
+    head = (f'<svg role="img" aria-label="{name}" {attrs} ' if attrs else f'<svg role="img" aria-label="{name}" ')
+    body = f"<title>{name}</title>" + (f"<desc>{desc}</desc>" if description else "")
+    svg = head + svg[len("<svg "):]
+    end = svg.index(">") + 1
+    return svg[:end] + body + svg[end:].rstrip() + "\n"
 
 
 def save_figure(fig: Figure, path: str | Path, formats: Iterable[str] = ("png", "svg"),

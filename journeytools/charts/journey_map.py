@@ -3,8 +3,16 @@
 Lanes, top to bottom (SPEC §5): doing, thinking, feeling (the emotion curve on 1–5 with faces),
 touchpoints (with channel labels), pain points (coloured by weighted pain) and opportunities
 (RICE and quadrant). The whole map is laid out in inches before anything is drawn: every text
-is shortened to ``max_chars`` with '…' and wrapped to its column with the pinned font's metrics,
-lanes grow with their tallest cell and the figure grows with the number of stages.
+is wrapped to its column with the pinned font's metrics and shown in full (a card grows with
+its text, never cut with '…'), lanes grow with their tallest cell and the figure grows with
+the number of stages. Type is at least 7 pt at the figure's own size, which is the size the
+report shows and prints it at (an inline SVG with real text, see ``export.svg_inline``).
+
+A pain card says how its number is made ("Pain 19 = 3 sev × 4 freq × 1.5 weight + 1 vote",
+``vocab.pain_formula``) from the persona view of ``scoring.pain_table``. A ``*`` pain point
+(all personas) is drawn only in stages where the persona has steps; the ones left out are in
+``fig._jt_data["pains_not_drawn"]``, for a note under the map. A stage without steps says so
+in the doing lane ("no step in this stage", "the journey ends at …").
 
 A cell holds at most ``MAX_CARDS`` pain points or opportunities (the worst / best ranked) and
 ``MAX_STEP_CARDS`` steps; the last card of a fuller cell counts the rest ('+ 12 more pain
@@ -26,6 +34,7 @@ from matplotlib.patches import Circle, FancyBboxPatch, Rectangle
 from .. import scoring
 from ..model.workshop import Workshop
 from ..scoring import opportunity_table as opportunities
+from ..vocab import pain_formula
 from ._draw import draw_faces
 from ._text import FontStyle, clean, fmt_number, shorten, text_width, wrap
 from .theme import EMOTION_LABELS, Theme, new_figure, text_on, theme_for, tint
@@ -39,7 +48,7 @@ CARD_PAD = 0.06     # inside a card
 CARD_GAP = 0.06
 BADGE = 0.2         # step-number badge column inside a card
 BODY = 7.6
-SMALL = 6.8
+SMALL = 7.0         # the smallest text (printed at 100 %: 7 pt is the floor for reading)
 HEAD = 7.2
 STAGE = 11.0
 LINE = 1.28         # line spacing factor
@@ -102,7 +111,7 @@ def _channel_colors(channels: list[str], theme: Theme) -> dict[str, str]:
     return {c: theme.series_color(i) for i, c in enumerate(uniq)}
 
 
-def journey_map(ws: Workshop, persona: str, *, max_chars: int = 90) -> Figure:
+def journey_map(ws: Workshop, persona: str, *, max_chars: int | None = None) -> Figure:
     """The journey map of ``persona``: one column per stage, one lane per row of the method.
 
     Parameters
@@ -112,14 +121,15 @@ def journey_map(ws: Workshop, persona: str, *, max_chars: int = 90) -> Figure:
     persona
         A persona id. An unknown id, or a persona without steps, gives an empty map.
     max_chars
-        Texts in cards (actions, thoughts, pain points, opportunity titles) are cut to this many
-        characters with '…' before wrapping.
+        None (the default): every text is shown in full, its card growing to hold it. A number
+        cuts texts in cards (actions, thoughts, pain points, opportunity titles) to this many
+        characters with '…' (for a thumbnail; reports never cut).
 
     Returns
     -------
     matplotlib.figure.Figure
         With ``fig._jt_data`` (dict of DataFrames: ``stages``, ``steps``, ``pains``,
-        ``opportunities``) and ``fig._jt_alt`` (alt text).
+        ``opportunities``, ``pains_not_drawn``) and ``fig._jt_alt`` (alt text).
 
     Examples
     --------
@@ -134,8 +144,9 @@ def journey_map(ws: Workshop, persona: str, *, max_chars: int = 90) -> Figure:
 
 
 class _JourneyMap:
-    def __init__(self, ws: Workshop, persona: str, theme: Theme, max_chars: int) -> None:
-        self.ws, self.persona, self.theme, self.max_chars = ws, persona, theme, max(int(max_chars), 1)
+    def __init__(self, ws: Workshop, persona: str, theme: Theme, max_chars: int | None) -> None:
+        self.ws, self.persona, self.theme = ws, persona, theme
+        self.max_chars = None if max_chars is None else max(int(max_chars), 1)
         self.stages = ws.stages
         self.n = len(self.stages)
         self.cw = _col_width(self.n)
@@ -147,7 +158,13 @@ class _JourneyMap:
         curve = scoring.emotion_curve(ws, persona)
         curve = curve[curve["stage"].isin(self.sidx)].reset_index(drop=True)
         self.curve = curve
-        self.pains = scoring.pain_table(ws, persona)
+        # where the persona has steps: '*' pain points are drawn there only, empty stages say so
+        self.walked = [i for i, s in enumerate(self.stages) if s.id in set(j["stage"])]
+        walked = {self.stages[i].id for i in self.walked}
+        pains = scoring.pain_table(ws, persona)
+        shared_elsewhere = (pains["persona"] == "*") & ~pains["stage"].isin(walked)
+        self.all_pains, self.pains = pains, pains[~shared_elsewhere]
+        self.pains_not_drawn = pains[shared_elsewhere]
         all_pains = scoring.pain_table(ws)
         self.pain_max = float(all_pains["weighted_pain"].max()) if len(all_pains) else 1.0
         self.pain_norm = Normalize(0.0, max(self.pain_max, 1.0))
@@ -165,10 +182,29 @@ class _JourneyMap:
 
     # -- content -------------------------------------------------------------------------
     def _wrap(self, text: object, *, badge: bool = False, size: float = BODY, style: FontStyle = "normal",
-              weight: str = "normal", max_lines: int | None = None) -> list[str]:
+              weight: str = "normal") -> list[str]:
         width = self.inner_pt - (BADGE * 72.0 if badge else 0.0)
-        return wrap(shorten(text, self.max_chars), width, size, style=style, weight=weight,
-                    max_lines=max_lines)
+        text = shorten(text, self.max_chars) if self.max_chars else text
+        return wrap(text, width, size, style=style, weight=weight)
+
+    def empty_stage_notes(self) -> dict[int, list[str]]:
+        """Lines of the note in the doing lane of each stage without steps (none when the
+        persona has no steps at all: the map then says so across the lane)."""
+        if not self.walked:
+            return {}
+        first, last = self.walked[0], self.walked[-1]
+        notes = {}
+        for i in range(self.n):
+            if i in self.walked:
+                continue
+            if i < first:
+                text = f"No step yet: the journey starts at {self.stages[first].name}"
+            elif i > last:
+                text = f"No step: the journey ends at {self.stages[last].name}"
+            else:
+                text = "No step in this stage"
+            notes[i] = wrap(text, self.inner_pt, SMALL, style="italic")
+        return notes
 
     def step_cards(self, kind: str) -> list[list[Card]]:
         cells: list[list[Card]] = [[] for _ in range(self.n)]
@@ -188,7 +224,7 @@ class _JourneyMap:
                 card = Card(body, badge=str(r.step), body_style="italic", face="#FFFDF5",
                             gid=f"thinking:{r.step}")
             else:  # touchpoints
-                body = self._wrap(r.touchpoint_name, badge=True, weight="bold", max_lines=3)
+                body = self._wrap(r.touchpoint_name, badge=True, weight="bold")
                 ch = clean(r.channel)
                 card = Card(body, badge=str(r.step), body_weight="bold", chip=ch or "no channel",
                             chip_color=colors.get(ch, "#BDBDBD"), gid=f"touchpoint:{r.step}")
@@ -224,10 +260,11 @@ class _JourneyMap:
             if counts[i] > MAX_CARDS:  # counted, never drawn
                 continue
             face = cmap(self.pain_norm(float(r.weighted_pain)))
-            votes = f" · {int(r.votes)} vote{'s' if int(r.votes) != 1 else ''}" if int(r.votes) else ""
             who = " · all personas" if r.persona == "*" else ""
-            head = wrap(f"Pain {fmt_number(float(r.weighted_pain))} · sev {int(r.severity)} × freq "
-                        f"{int(r.frequency)}{votes}{who}", self.inner_pt, HEAD, weight="bold")
+            how = pain_formula(r.severity, r.frequency, float(r.weight), int(r.votes),
+                               float(getattr(r, "vote_share", 1.0)))
+            head = wrap(f"Pain {fmt_number(float(r.weighted_pain))} = {how}{who}", self.inner_pt, HEAD,
+                        weight="bold")
             cells[i].append(
                 Card(self._wrap(r.description), head=head, face=_hex(face), edge=_hex(face),
                      gid=f"pain:{r.id}"))
@@ -263,7 +300,7 @@ class _JourneyMap:
                 x = self.col_x(i) + self.cw * (pos + 0.5) / k
                 slot_pt = (self.cw / k - 0.06) * 72.0
                 label = f"{r.step} · {clean(r.feeling)}" if clean(r.feeling) else str(r.step)
-                lines = wrap(label, slot_pt, SMALL, max_lines=3) if slot_pt > 30 else [str(r.step)]
+                lines = wrap(label, slot_pt, SMALL) if slot_pt > 30 else [str(r.step)]
                 out[int(r.step)] = (x, lines)
                 most = max(most, len(lines))
         return out, most
@@ -279,10 +316,11 @@ class _JourneyMap:
             "Opportunities": self.opportunity_cards(),
         }
         feel, feel_lines = self.feeling_labels()
+        self.notes = self.empty_stage_notes()
         # stage headers
         head_pt = (self.cw - 2 * PAD) * 72.0
-        stage_text = [(wrap(s.name, head_pt, STAGE, weight="bold", max_lines=2),
-                       wrap(s.goal, head_pt, SMALL + 0.4, style="italic", max_lines=3))
+        stage_text = [(wrap(s.name, head_pt, STAGE, weight="bold"),
+                       wrap(s.goal, head_pt, SMALL + 0.4, style="italic"))
                       for s in self.stages]
         head_h = max([_text_h(len(a), STAGE) + _text_h(len(b), SMALL + 0.4) + (0.05 if b else 0)
                       for a, b in stage_text] or [0.3]) + 2 * PAD
@@ -290,6 +328,8 @@ class _JourneyMap:
         for name, cells in lanes_cards.items():
             lane_h[name] = max([_cards_height(c) for c in cells] or [0.0]) + 2 * PAD
             lane_h[name] = max(lane_h[name], 0.45)
+        notes_h = max([_text_h(len(lines), SMALL) for lines in self.notes.values()] or [0.0])
+        lane_h["Doing"] = max(lane_h["Doing"], notes_h + 4 * PAD)
         feel_h = CURVE_H + _text_h(feel_lines, SMALL) + 2 * PAD
         order = ["Doing", "Thinking", "Feeling", "Touchpoints", "Pain points", "Opportunities"]
         heights = {**lane_h, "Feeling": feel_h}
@@ -374,12 +414,14 @@ class _JourneyMap:
     def _lane(self, cells: list[list[Card]], y: float, h: float, lane: str) -> None:
         for i, cards in enumerate(cells):
             x = self.col_x(i)
-            self.ax.add_artist(Rectangle((x, y), self.cw, h, fc="#FFFFFF", ec="#E6E6E6", lw=0.6,
-                                        zorder=0.5))
+            empty = i in self.notes and lane in ("Doing", "Thinking", "Touchpoints")
+            self.ax.add_artist(Rectangle((x, y), self.cw, h, fc="#F4F4F4" if empty else "#FFFFFF",
+                                        ec="#E6E6E6", lw=0.6, zorder=0.5))
             cy = y + PAD
-            if not cards and lane == "Doing" and len(self.steps):
-                self.ax.text(x + self.cw / 2, y + h / 2, "no step in this stage", ha="center",
-                             va="center", fontsize=SMALL, style="italic", color=self.theme.muted)
+            if empty and lane == "Doing":
+                self.ax.text(x + self.cw / 2, y + 2 * PAD, "\n".join(self.notes[i]), ha="center",
+                             va="top", fontsize=SMALL, style="italic", color=self.theme.muted,
+                             linespacing=LINE, gid=f"doing-note:{self.stages[i].id}")
             for card in cards:
                 self._card(card, x + PAD, cy, self.cw - 2 * PAD)
                 cy += card.height() + CARD_GAP
@@ -397,8 +439,9 @@ class _JourneyMap:
             r = 0.085
             ax.add_artist(Circle((x + CARD_PAD + r, y + CARD_PAD + r), r, fc="#3A3A3A", ec="none",
                                 zorder=2))
-            ax.text(x + CARD_PAD + r, y + CARD_PAD + r, c.badge, fontsize=6 if len(c.badge) < 3 else 4.8,
-                    color="#FFFFFF", ha="center", va="center_baseline", weight="bold", zorder=3)
+            ax.text(x + CARD_PAD + r, y + CARD_PAD + r, c.badge, fontsize=7 if len(c.badge) < 3 else 5.5,
+                    color="#FFFFFF", ha="center", va="center_baseline", weight="bold", zorder=3,
+                    gid=f"{c.gid}:badge" if c.gid else None)
             tx += BADGE
         fg = text_on(c.face)
         ty = y + CARD_PAD
@@ -500,7 +543,7 @@ class _JourneyMap:
         stages = pd.DataFrame({"id": [s.id for s in self.stages], "name": [s.name for s in self.stages],
                                "x": [self.col_x(i) for i in range(self.n)]})
         data = {"stages": stages, "steps": steps, "curve": self.curve, "pains": self.pains,
-                "opportunities": self.opps}
+                "opportunities": self.opps, "pains_not_drawn": self.pains_not_drawn}
         fig._jt_data = data  # type: ignore[attr-defined]  # chart metadata on the Figure
         name = self.ws.persona_name(self.persona)
         mots = self.curve[self.curve["moment_of_truth"]]
@@ -515,15 +558,24 @@ class _JourneyMap:
             parts.append("Moments of truth: " + "; ".join(
                 f"{r.touchpoint_name} ({r.stage_name}, emotion {int(r.emotion)})"
                 for r in mots.itertuples()) + ".")
-        if len(self.pains):
-            top = self.pains.iloc[0]
-            parts.append(f"{len(self.pains)} pain points; the worst is '{shorten(top['description'], 80)}' "
+        if len(self.all_pains):  # every pain point of the persona view, drawn or not
+            top = self.all_pains.iloc[0]
+            parts.append(f"{len(self.all_pains)} pain points; the worst is '{clean(top['description'])}' "
                          f"(weighted pain {fmt_number(float(top['weighted_pain']))}).")
+        if len(self.pains_not_drawn):
+            parts.append(f"{not_drawn_note(len(self.pains_not_drawn), name)}.")
         scored = self.opps[self.opps["scored"]] if len(self.opps) else self.opps
         if len(scored):
             parts.append(f"Top opportunity: {scored.iloc[0]['title']} "
                          f"(RICE {fmt_number(float(scored.iloc[0]['rice']))}, {scored.iloc[0]['quadrant']}).")
         fig._jt_alt = " ".join(parts)  # type: ignore[attr-defined]  # chart metadata on the Figure
+
+
+def not_drawn_note(n: int, name: str) -> str:
+    """Why ``n`` pain points of all personas are not on ``name``'s map (one sentence, no period)."""
+    return (f"{n:,} pain point{'s' if n != 1 else ''} shared by all personas "
+            f"{'are' if n != 1 else 'is'} not drawn: {'they are' if n != 1 else 'it is'} in stages "
+            f"where {name} has no steps (the pain point ranking lists {'them' if n != 1 else 'it'})")
 
 
 def _minmax(curve: pd.DataFrame) -> str:

@@ -196,20 +196,25 @@ def assert_cards_hold_their_text(fig: Figure, lane: str = "doing") -> int:
     return len(bodies)
 
 
-def test_journey_map_truncates_long_text_and_keeps_it_inside_cards(lug):
+def test_journey_map_shows_long_text_in_full_inside_growing_cards(lug):
     ws = lug.copy()
     st = ws.steps.copy()
-    st.loc[st["persona"] == "mia", "action"] = "Supercalifragilistic " + "very long words " * 40
+    long = "Supercalifragilistic " + "very long words " * 40
+    st.loc[st["persona"] == "mia", "action"] = long
     ws.steps = st
-    fig = draw(journey_map(ws, "mia", max_chars=60))
+    fig = draw(journey_map(ws, "mia"))
     bodies = [a for a in by_gid(fig, "doing:") if str(a.get_gid()).endswith(":body")]
     assert len(bodies) == len(scoring.journey(ws, "mia"))
-    for body in bodies:
-        text = flat(body.get_text())
-        assert text.endswith(ELLIPSIS) and len(text) <= 60
+    for body in bodies:  # every word, no '…': the card grows instead
+        assert flat(body.get_text()) == flat(long)
     assert assert_cards_hold_their_text(fig) == len(bodies)
     for lane in ("thinking", "touchpoint", "pain", "opportunity"):
         assert_cards_hold_their_text(fig, lane)
+    # a thumbnail may still ask for cut texts
+    cut = draw(journey_map(ws, "mia", max_chars=60))
+    for body in [a for a in by_gid(cut, "doing:") if str(a.get_gid()).endswith(":body")]:
+        text = flat(body.get_text())
+        assert text.endswith(ELLIPSIS) and len(text) <= 60
 
 
 def test_journey_map_scales_to_20_stages_and_8_steps_per_stage():

@@ -90,7 +90,7 @@ def test_hostile_workshop_reaches_every_part(hostile: tuple[Path, str]) -> None:
     assert "Possible pain point at " + text in S.evidence(ctx).html
     assert "Not yet scored" in S.opportunities(ctx).html
     assert f"“{text}”" in S.persona_card(ctx).html  # the quote
-    assert f'alt="Journey map of {text} across 3 stages"' in S.journey_map(ctx).html
+    assert f'aria-label="Journey map of {text} across 3 stages"' in S.journey_map(ctx).html  # inline SVG
 
 
 def test_index_escapes(hostile: tuple[Path, str], tmp_path: Path) -> None:
