@@ -11,8 +11,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import blueprint
 from .model.workshop import Workshop
-from .vocab import channel_families, channel_key, channel_name, channel_reaches
+from .vocab import channel_families, channel_key, channel_name, channel_reaches, shorten
 
 RICE_FIELDS = ("reach", "impact", "confidence", "effort")
 QUADRANTS = ("quick win", "big bet", "fill-in", "money pit")
@@ -363,11 +364,39 @@ def gaps(ws: Workshop, persona: str | None = None, pains: pd.DataFrame | None = 
     for pid, score_ in zip(high["id"].tolist(), high["pain_score"].tolist()):
         out.append(Gap("unaddressed_pain", pid,
                        f"pain point '{pid}' (pain score {score_}) has no opportunity addressing it"))
+    out += _blueprint_gaps(ws, persona, pains)
     if persona is None:
         for oid, title, refs in zip(_texts(opps, "id"), _texts(opps, "title"), _texts(opps, "addresses")):
             if not split_list(refs):
                 out.append(Gap("opportunity_addresses_nothing", oid,
                                f"opportunity '{title}' addresses no pain point"))
+    return out
+
+
+def _blueprint_gaps(ws: Workshop, persona: str | None, pains: pd.DataFrame) -> list[Gap]:
+    """What the service blueprint leaves open (only for a workshop that has one)."""
+    procs = blueprint.rows(ws, persona)
+    if not len(procs):
+        return []
+    out: list[Gap] = []
+    caused = {c for causes in procs["causes"] for c in causes}
+    high = pains[pains["pain_score"].to_numpy() >= HIGH_PAIN_SCORE]
+    for pid, desc in zip(high["id"].tolist(), high["description"].tolist()):
+        if pid not in caused:
+            out.append(Gap("pain_without_process", pid,
+                           f"pain point '{shorten(desc, 60)}' has no process behind it in the blueprint"))
+    tp_names = dict(zip(_texts(ws.touchpoints, "id"), _texts(ws.touchpoints, "name")))
+    lanes = procs.groupby("touchpoint")["lane"].agg(set)
+    for tid, present in lanes.items():
+        if "frontstage" in present and not present & {"backstage", "support"}:
+            out.append(Gap("frontstage_without_backstage", str(tid),
+                           f"touchpoint '{tp_names.get(str(tid), tid)}' has frontstage work with "
+                           "no backstage or support process behind it"))
+    for r in procs.itertuples():
+        if r.lane != "evidence" and not r.owner.strip():
+            out.append(Gap("process_without_owner", str(r.touchpoint),
+                           f"{r.lane} process '{shorten(r.text, 60)}' at "
+                           f"'{tp_names.get(r.touchpoint, r.touchpoint)}' has no owner"))
     return out
 
 
@@ -387,6 +416,7 @@ class Scores:
     opportunities: pd.DataFrame
     gaps: list[Gap] = field(default_factory=list)
     persona_stages: pd.DataFrame = field(default_factory=pd.DataFrame)  # persona × stage pain
+    root_causes: pd.DataFrame = field(default_factory=pd.DataFrame)  # pain → process (blueprint)
 
     @property
     def unscored(self) -> pd.DataFrame:
@@ -422,6 +452,11 @@ class Scores:
                 for r in scored.itertuples()],
             "unscored": [{"id": r.id, "missing": list(r.missing)} for r in self.unscored.itertuples()],
             "gaps": [{"kind": g.kind, "id": g.id, "message": g.message} for g in self.gaps],
+            "root_causes": [
+                {"pain_point": r.pain_point, "rank": int(r.rank), "process": r.process,
+                 "lane": r.lane, "owner": r.owner, "system": r.system, "touchpoint": r.touchpoint,
+                 "fails": bool(r.fails)}
+                for r in self.root_causes.itertuples()],
         }
 
 
@@ -437,4 +472,5 @@ def score(ws: Workshop, persona: str | None = None) -> Scores:
     if persona is not None:
         by_persona = by_persona[by_persona.index == persona]
     return Scores(mine, stage_pain(ws, persona, mine),
-                  opportunity_table(ws, persona, everyone), gaps(ws, persona, mine), by_persona)
+                  opportunity_table(ws, persona, everyone), gaps(ws, persona, mine), by_persona,
+                  blueprint.root_causes(ws, mine, persona))

@@ -64,3 +64,29 @@ def test_blueprint_round_trips_through_xlsx(tmp_path):
     export_xlsx(ws, tmp_path / "ws.xlsx")
     back = read_workbook(tmp_path / "ws.xlsx")
     assert back.blueprint.astype(str).equals(ws.blueprint.astype(str))
+
+
+def test_root_causes_gaps_and_json(tmp_path):
+    from journeytools import blueprint, scoring
+
+    extra = BLUEPRINT + "booking-form,frontstage,Chat widget,*,,,,,,proposed,\n"
+    ws = jt.load(write_workshop(tmp_path / "ws", blueprint=extra,
+                                pain_points=("id,persona,touchpoint,description,severity,frequency\n"
+                                             "no-same-day,commuter,booking-form,No same-day slots,4,3\n"
+                                             "phone-wait,*,phone-line,Phone rings out,3,2\n"
+                                             "lost-bike,racer,workshop-visit,Bike lost in the workshop,5,3\n")))
+    doc = scoring.score(ws).to_dict()
+    assert [(r["pain_point"], r["owner"], r["lane"], r["fails"]) for r in doc["root_causes"]] == [
+        ("no-same-day", "Workshop", "backstage", True), ("phone-wait", "Front desk", "support", True)]
+    gaps = {(g["kind"], g["id"]) for g in doc["gaps"]}
+    assert ("pain_without_process", "lost-bike") in gaps       # 15, nothing causes it
+    assert ("pain_without_process", "no-same-day") not in gaps
+    assert ("process_without_owner", "booking-form") in gaps   # the chat widget
+    assert not any(k == "frontstage_without_backstage" for k, _ in gaps)  # booking-form has both
+    # pain by owning team adds up to the caused pain
+    causes = scoring.score(ws).root_causes
+    teams = blueprint.pain_by_team(causes)
+    assert teams.sum() == causes.drop_duplicates("pain_point")["weighted_pain"].sum()
+    # a map without a blueprint gets none of these gaps
+    plain = scoring.score(jt.load(write_workshop(tmp_path / "plain"))).to_dict()
+    assert plain["root_causes"] == [] and not any("process" in g["kind"] for g in plain["gaps"])
