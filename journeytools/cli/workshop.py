@@ -52,12 +52,21 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def new(folder: Path = typer.Argument(..., help="Folder to create (must be empty or absent)."),
             template: str = typer.Option("retail-ecommerce", "--template", "-t",
-                                         help="Starter template (see 'journeytools templates').")) -> None:
-        """Create a valid workshop from a starter template."""
+                                         help="Starter template (see 'journeytools templates')."),
+            from_: Path | None = typer.Option(None, "--from",
+                                              help="A current-state workshop to copy as its future state.")) -> None:
+        """Create a valid workshop from a starter template, or a future state from a current map."""
         from ..errors import pick
         from ..store.starters import list_starters, new_workshop
 
         def go() -> int:
+            if from_ is not None:
+                from ..store.future import new_future
+
+                path = new_future(folder, from_)
+                out.print(f"created the future state {esc(str(path))} of {esc(str(from_))}; "
+                          f"next: journeytools diff {esc(str(from_))} {esc(str(path))}")
+                return 0
             name = pick("template", template, [s.name for s in list_starters()])
             path = new_workshop(folder, name)
             out.print(f"created {path} from template {name!r}; next: journeytools validate {path}")

@@ -377,6 +377,13 @@ def validate(path: str | os.PathLike, today: dt.date | None = None) -> Report:
         if found:
             errors = sorted(report.errors + found, key=Problem.sort_key)
             return Report(errors, [], None, report.meta)
+    if report.workshop is not None and report.meta and report.meta.get("based_on"):
+        from .future import based_on_problems  # it loads the other map with this module
+
+        errors, warnings = based_on_problems(report.workshop)
+        if errors:
+            return Report(sorted(errors, key=Problem.sort_key), report.warnings, None, report.meta)
+        report.warnings = sorted(report.warnings + warnings, key=Problem.sort_key)
     return report
 
 
