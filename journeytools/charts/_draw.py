@@ -99,7 +99,7 @@ def candidates(r: float, side: Literal["any", "right"] = "any") -> list[tuple[fl
     """Below, above, right, left, the diagonals; then further away. ``side="right"`` tries the
     right-hand positions first (direct labels at the end of a line)."""
     out: list[tuple[float, float, HAlign, VAlign]] = []
-    for k in (1.0, 2.0, 3.2, 4.6):
+    for k in (1.0, 2.0, 3.2, 4.6, 6.5, 9.0):
         d = r * k
         around: list[tuple[float, float, HAlign, VAlign]] = [
             (0, -d, "center", "top"), (0, d, "center", "bottom"), (d, 0, "left", "center"),
@@ -133,23 +133,30 @@ def line_paths(ax: Axes, gids: Sequence[str] | None = None) -> list[Path]:
     return out
 
 
+HARD = 1e9  # the cost of covering another label or leaving the figure: only when nothing else is left
+
+
 def place_labels(fig: Figure, ax: Axes, items: Sequence[dict[str, Any]],
                  obstacles: Sequence[Bbox] = (), *, radius: float = 9.0,
-                 fontsize: float = 7.5, lines: Sequence[Path] = (),
+                 fontsize: float = 7.5, lines: Sequence[Path] = (), clear: Sequence[Bbox] = (),
                  side: Literal["any", "right"] = "any", frame: Bbox | None = None) -> list[Annotation]:
-    """Annotate points without overlaps, greedily and deterministically: each item takes the
-    first candidate position (below, above, right, left, diagonals; then further away) that
-    overlaps no earlier label, no obstacle, crosses none of ``lines`` and stays inside ``frame``
-    (default: the axes); otherwise the least-bad one, with a leader line when it is far.
+    """Annotate points, greedily and deterministically: each item takes the first candidate
+    position (below, above, right, left, diagonals; then further away, with a leader line)
+    that covers no earlier label and nothing in ``clear``, stays inside the figure, and then
+    overlaps the fewest ``obstacles`` (e.g. markers), crosses the fewest ``lines`` and stays
+    inside ``frame`` (default: the axes).
 
     ``items``: dicts with ``x``, ``y`` (data), ``text`` and optional ``color``, ``radius`` (points),
-    ``gid``, ``weight``. ``lines``: display-space paths (:func:`line_paths`). The layout of
-    ``fig`` must be final (no layout engine afterwards).
+    ``gid``, ``weight``, ``fontsize``. ``lines``: display-space paths (:func:`line_paths`).
+    ``clear``: boxes no label may cover (other labels, titles). The layout of ``fig`` must be
+    final (no layout engine afterwards).
     """
     rend = renderer(fig)
     frame = frame if frame is not None else ax.get_window_extent(rend)
+    page = fig.bbox
     gap = LABEL_GAP_PT * fig.dpi / 72  # white space kept between two labels
-    placed: list[Bbox] = list(obstacles)
+    hard: list[Bbox] = list(clear)
+    soft: list[Bbox] = list(obstacles)
     out = []
     for it in items:
         r = float(it.get("radius", radius))
@@ -164,18 +171,16 @@ def place_labels(fig: Figure, ax: Axes, items: Sequence[dict[str, Any]],
         if it.get("gid"):
             ann.set_gid(it["gid"])
         best, best_score, best_bb = None, float("inf"), None
+        anchor = ax.transData.transform((it["x"], it["y"]))
         for i, (dx, dy, ha, va) in enumerate(candidates(r, side)):
             ann.set_position((dx, dy))
             ann.set_horizontalalignment(ha)
             ann.set_verticalalignment(va)
             ann.update_positions(rend)
             bb = Text.get_window_extent(ann, rend).padded(gap)
-            outside = (max(frame.x0 - bb.x0, 0) + max(bb.x1 - frame.x1, 0)) * bb.height + \
-                (max(frame.y0 - bb.y0, 0) + max(bb.y1 - frame.y1, 0)) * bb.width
-            # a crossed line costs half the label's area: worse than a near miss, better than
-            # covering another label
-            crossed = 0.5 * bb.width * bb.height * _crossings(bb, lines) if lines else 0.0
-            score = sum(_overlap(bb, p) for p in placed) + 4 * outside + crossed + i * 1e-3
+            score = _cost(bb, hard, soft, lines, frame, page) + i * 1e-3
+            if abs(dx) > 1.5 * r or abs(dy) > 1.5 * r:  # a leader line: it should not cut a label
+                score += 2 * bb.width * bb.height * _crossings_of_leader(anchor, bb, hard)
             if score < best_score:
                 best, best_score, best_bb = (dx, dy, ha, va), score, bb
             if score < 1:
@@ -186,9 +191,32 @@ def place_labels(fig: Figure, ax: Axes, items: Sequence[dict[str, Any]],
         ann.set_verticalalignment(best[3])
         if ann.arrow_patch is not None and abs(best[0]) <= 1.5 * r and abs(best[1]) <= 1.5 * r:
             ann.arrow_patch.set_visible(False)
-        placed.append(best_bb)
+        hard.append(best_bb)
         out.append(ann)
     return out
+
+
+def _crossings_of_leader(anchor: np.ndarray, bb: Bbox, boxes: Sequence[Bbox]) -> int:
+    """How many ``boxes`` the leader from ``anchor`` to the nearest point of ``bb`` passes through."""
+    end = (min(max(anchor[0], bb.x0), bb.x1), min(max(anchor[1], bb.y0), bb.y1))
+    leader = Path([tuple(anchor), end])
+    return sum(1 for b in boxes if leader.intersects_bbox(b, filled=True))
+
+
+def _outside(bb: Bbox, frame: Bbox) -> float:
+    """The area of ``bb`` outside ``frame`` (roughly: the overhang times the other side)."""
+    return (max(frame.x0 - bb.x0, 0) + max(bb.x1 - frame.x1, 0)) * bb.height + \
+        (max(frame.y0 - bb.y0, 0) + max(bb.y1 - frame.y1, 0)) * bb.width
+
+
+def _cost(bb: Bbox, hard: Sequence[Bbox], soft: Sequence[Bbox], lines: Sequence[Path],
+          frame: Bbox, page: Bbox) -> float:
+    """How bad a label box is: covering a label or leaving the figure first, then covering
+    markers, crossing lines (half the label's area each) and leaving the axes."""
+    covered = sum(_overlap(bb, p) for p in hard) + _outside(bb, page)
+    crossed = 0.5 * bb.width * bb.height * _crossings(bb, lines) if lines else 0.0
+    return (HARD + covered if covered > 0 else 0.0) + sum(_overlap(bb, p) for p in soft) + \
+        crossed + 4 * _outside(bb, frame)
 
 
 def point_boxes(ax: Axes, xs: Sequence[float], ys: Sequence[float], radius_pt: Sequence[float] | float,

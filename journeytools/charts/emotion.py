@@ -169,7 +169,7 @@ def _label_moments(fig: Figure, ax: Axes, points: pd.DataFrame, colors: dict[str
         color = readable(colors.get(r["key"], "#222222")) if len(keys) == 1 else "#222222"
         items.append({"x": r["x"], "y": r["emotion"], "text": _mot_label(r["touchpoint_name"]),
                       "color": color, "radius": 14.0, "gid": f"mot-label:{tp}"})
-    place_labels(fig, ax, items, [*placed, *obstacles], fontsize=7.5, lines=line_paths(ax))
+    place_labels(fig, ax, items, obstacles, fontsize=7.5, lines=line_paths(ax), clear=placed)
     return rest
 
 

@@ -174,13 +174,13 @@ def priority_matrix(ws: Workshop, persona: str | None = None, *, max_points: int
         fig.set_layout_engine("none")
         rend = renderer(fig)
         obstacles = point_boxes(ax, x, y, np.sqrt(pts["size"].to_numpy(float)) / 2, fig)
-        obstacles += [t.get_window_extent(rend).padded(LABEL_GAP_PT * fig.dpi / 72) for t in names]
+        keep = [t.get_window_extent(rend).padded(LABEL_GAP_PT * fig.dpi / 72) for t in names]
         # placed in rank order: the highest-ranked get the best spots
         ranked = pts[pts["id"].isin(named)].sort_values("rank", kind="mergesort")
         items = [{"x": r["effort"], "y": r["value"], "radius": float(np.sqrt(r["size"]) / 2 + 3),
                   "text": _point_label(r), "gid": f"label:{r['id']}"}
                  for _, r in ranked.iterrows()]
-        place_labels(fig, ax, items, obstacles, fontsize=7.5, lines=line_paths(ax))
+        place_labels(fig, ax, items, obstacles, fontsize=7.5, lines=line_paths(ax), clear=keep)
     _attach_matrix(fig, ws, pts, mv, me, persona, total)
     return fig
 
