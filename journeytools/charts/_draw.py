@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.markers import MarkerStyle
 from matplotlib.path import Path
 from matplotlib.text import Annotation, Text
-from matplotlib.transforms import Bbox
+from matplotlib.transforms import Bbox, BboxBase
 
 from .theme import Theme, contrast, shade
 
@@ -203,14 +203,14 @@ def _crossings_of_leader(anchor: np.ndarray, bb: Bbox, boxes: Sequence[Bbox]) ->
     return sum(1 for b in boxes if leader.intersects_bbox(b, filled=True))
 
 
-def _outside(bb: Bbox, frame: Bbox) -> float:
+def _outside(bb: Bbox, frame: BboxBase) -> float:
     """The area of ``bb`` outside ``frame`` (roughly: the overhang times the other side)."""
     return (max(frame.x0 - bb.x0, 0) + max(bb.x1 - frame.x1, 0)) * bb.height + \
         (max(frame.y0 - bb.y0, 0) + max(bb.y1 - frame.y1, 0)) * bb.width
 
 
 def _cost(bb: Bbox, hard: Sequence[Bbox], soft: Sequence[Bbox], lines: Sequence[Path],
-          frame: Bbox, page: Bbox) -> float:
+          frame: BboxBase, page: BboxBase) -> float:
     """How bad a label box is: covering a label or leaving the figure first, then covering
     markers, crossing lines (half the label's area each) and leaving the axes."""
     covered = sum(_overlap(bb, p) for p in hard) + _outside(bb, page)
