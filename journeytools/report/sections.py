@@ -193,7 +193,7 @@ def _more(n: int, what: str, where: str) -> str:
 # than A4 landscape. Margins as the report's other pages (print.css), for the running header.
 MAP_MARGINS_MM = (17.0, 12.0, 16.0, 12.0)  # top, right, bottom, left
 MAP_TEXT_MM = 48.0                          # heading, intro and the note under the map
-MAP_TABLE_STAGES = 6                        # stages per table of "the map as a table"
+MAP_TABLE_STAGES = 6                        # at most, per table of "the map as a table" (even parts)
 
 
 def map_page_size(width_in: float, height_in: float) -> tuple[float, float]:
@@ -259,7 +259,8 @@ def journey_map(ctx: ReportContext) -> Html:
         ("Pain points", ranked(pains, "description")),
         ("Opportunities", ranked(opps, "title")),
     ]
-    chunks = [ws.stages[i:i + MAP_TABLE_STAGES] for i in range(0, len(ws.stages), MAP_TABLE_STAGES)]
+    per = -(-len(ws.stages) // -(-len(ws.stages) // MAP_TABLE_STAGES)) if ws.stages else 1  # 7 → 4 + 3
+    chunks = [ws.stages[i:i + per] for i in range(0, len(ws.stages), per)]
     tables = [{"stages": [s.name for s in chunk],
                "rows": [(lane, [cell(s.id) for s in chunk]) for lane, cell in rows]} for chunk in chunks]
     return _section("journey_map.html.j2", title=SECTIONS[1][1], name=ctx.name, label=label,

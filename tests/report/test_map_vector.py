@@ -166,3 +166,17 @@ def test_built_report_has_the_full_action_in_html_and_pdf(bike, tmp_path):
              for p in PdfReader(str(out / "commuter.pdf")).pages}
     page_w, page_h = page_size_mm(html)
     assert (round(page_w * PT_PER_MM), round(page_h * PT_PER_MM)) in sizes  # the map's own page
+
+
+def test_map_tables_split_wide_maps_evenly():
+    """Seven stages make two tables (4 + 3), each with every lane; every stage in one of them."""
+    folder = Path(__file__).resolve().parents[2] / "workshops" / "holiday-booking"
+    ctx = S.context(folder, "lukas-eva", TODAY)
+    html = S.journey_map(ctx).html.split("<details", 1)[1]
+    tables = re.findall(r"<table class=\"jt-table jt-map\">(.*?)</table>", html, re.S)
+    heads = [re.findall(r'<th scope="col">([^<]*)</th>', t) for t in tables]
+    assert [len(h) for h in heads] == [4, 3]
+    assert [unescape(n) for h in heads for n in h] == [s.name for s in ctx.ws.stages]
+    for t in tables:
+        assert len(re.findall(r'<th scope="row">', t)) == 6
+    assert "1 pain point shared by all personas is not drawn" in S.journey_map(ctx).html

@@ -75,7 +75,7 @@ def test_persona_html_content(luggage_reports):
     assert "class=\"jp-InputArea" not in html and "jp-OutputPrompt\">Out[" not in html
     assert not EXTERNAL.search(html)
     assert "<script" not in html
-    assert 'alt="Journey map of Mia' in html
+    assert 'aria-label="Journey map of Mia' in html and "<svg" in html  # the map, inline SVG
 
 
 def test_pdf_first_page_names_persona(luggage_reports):
