@@ -126,13 +126,13 @@ def test_participant_adds_pain_point_and_vote_in_browser(luggage: Path,
             page.locator(".jt-frequency select").select_option(label="4 · most of the time")
             page.click("button.jt-add-pain")
             page.wait_for_selector(".jt-msg-ok", timeout=20_000)
-            assert "added pain point" in page.inner_text(".jt-participant")
+            assert "is on the map at Purchase, Checkout and payment" in page.inner_text(".jt-pain-msg")
 
             page.locator(".jt-vote-item select").select_option(label=f"Pain · {description}")
             page.fill(".jt-dots input", "2")
             page.click("button.jt-vote")
             page.wait_for_function(
-                "() => document.querySelector('.jt-participant').innerText.includes('3 left')",
+                "() => document.querySelector('.jt-participant').innerText.includes('3 dots left')",
                 timeout=20_000)
             assert "3 of 5 dots left" in page.inner_text(".jt-budget")
 
@@ -156,3 +156,108 @@ def test_participant_adds_pain_point_and_vote_in_browser(luggage: Path,
             assert external == []
         finally:
             browser.close()
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2}
+LIGHT_BRAND = "#FFC107"  # amber: white text on it would fail WCAG (1.6:1)
+NOISE = ("is not trusted", "without encryption", "websocket_ping_timeout", "Traceback")
+
+PHONE_METRICS = """() => {
+  const box = (e) => e.getBoundingClientRect();
+  const shown = (e) => box(e).width > 0 && box(e).height > 0;
+  const all = (sel) => [...document.querySelectorAll(sel)].filter(shown);
+  const rgb = (c) => c.match(/\\d+/g).slice(0, 3).map(Number);
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    pageWidth: document.querySelector('.jt-participant').scrollWidth,
+    beyond: all('.jt-participant *').filter((e) => box(e).right > innerWidth + 0.5)
+      .map((e) => e.tagName + '.' + e.className),
+    fields: all('.jt-participant input:not([type=checkbox]), .jt-participant select, .jt-participant textarea')
+      .map((e) => [e.className || e.tagName, parseFloat(getComputedStyle(e).fontSize)]),
+    targets: all('.jt-participant button, .jt-participant .widget-checkbox label')
+      .map((e) => [e.innerText, box(e).height]),
+    checkboxes: all('.jt-participant input[type=checkbox]').map((e) => box(e).width),
+    buttons: all('.jt-participant button.mod-primary')
+      .map((e) => [rgb(getComputedStyle(e).backgroundColor), rgb(getComputedStyle(e).color)]),
+    h1: [...document.querySelectorAll('h1')].map((e) => e.innerText),
+    title: document.title,
+  };
+}"""
+
+
+def _hex(rgb: list[int]) -> str:
+    return "#" + "".join(f"{c:02X}" for c in rgb)
+
+
+@pytest.fixture
+def light_room(luggage: Path, tmp_path: Path) -> Iterator[tuple[int, Path]]:
+    """The participant page of the luggage store re-branded with a light amber."""
+    meta = luggage / "workshop.yml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("#C2185B", LIGHT_BRAND), encoding="utf-8")
+    port = free_port()
+    log = tmp_path / "serve-phone.log"
+    proc = subprocess.Popen([*serve_command(), str(luggage), "--port", str(port)],
+                            stdout=log.open("wb"), stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_listening(proc, port, log)
+        yield port, log
+    finally:
+        stop([proc])
+
+
+def test_participant_page_on_a_phone(luggage: Path, light_room: tuple[int, Path],
+                                     tmp_path: Path) -> None:
+    """At 390 × 844: nothing wider than the screen, 16 px fields (iOS does not zoom), 44 px
+    touch targets, the workshop's title as <title> and h1, brand-coloured buttons with AA text,
+    and a confirmation in a live region that speaks words, not ids. The terminal stays quiet."""
+    from playwright.sync_api import sync_playwright
+
+    from journeytools.charts.theme import contrast
+
+    port, log = light_room
+    title = jt.load(luggage).title
+    description = "Gift wrap option hidden & easy to miss"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(**PHONE)
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.wait_for_selector(".jt-participant .jt-name input", timeout=60_000)
+            page.wait_for_selector(".jt-vote-msg[aria-live=polite]", state="attached")
+            page.screenshot(path=str(tmp_path / "phone-top.png"))
+            m = page.evaluate(PHONE_METRICS)
+            assert m["scrollWidth"] <= 390 and m["pageWidth"] <= 390, m
+            assert m["beyond"] == [], m["beyond"]
+            assert len(m["fields"]) >= 10 and all(size >= 16 for _, size in m["fields"]), m["fields"]
+            assert len(m["targets"]) >= 5 and all(h >= 44 for _, h in m["targets"]), m["targets"]
+            assert m["checkboxes"] and all(w >= 20 for w in m["checkboxes"])
+            assert m["h1"] == [title] and m["title"] == title
+            assert len(m["buttons"]) == 3
+            for background, text in m["buttons"]:
+                assert contrast(_hex(background), _hex(text)) >= 4.5, (background, text)
+            assert _hex(m["buttons"][0][0]) == LIGHT_BRAND  # the brand colour, with dark text
+            strip = page.inner_text(".jt-journey")
+            assert "1. Awareness" in strip and "stage 1 of 5" in strip
+            assert page.get_attribute(".jt-journey [aria-current=step]", "aria-current") == "step"
+
+            page.fill(".jt-name input", "Bea Browser")
+            page.locator(".jt-stage select").select_option(label="Purchase")
+            page.locator(".jt-touchpoint select").select_option(label="Checkout and payment")
+            page.fill(".jt-pain-description textarea", description)
+            page.click("button.jt-add-pain")
+            page.wait_for_selector(".jt-pain-msg .jt-msg-ok", timeout=20_000)
+            live = page.inner_text(".jt-pain-msg[aria-live=polite][role=status]")
+            assert f"“{description}” is on the map at Purchase, Checkout and payment" in live
+            pid = jt.load(luggage).pain_points["id"].iloc[-1]
+            assert pid not in live
+            assert page.evaluate(PHONE_METRICS)["beyond"] == []  # the message wraps
+            height = page.locator("button.jt-add-pain").bounding_box()["height"]
+            assert height >= 44 and page.inner_text("button.jt-add-pain") == "Add pain point"
+            page.locator(".jt-add-pain").scroll_into_view_if_needed()
+            page.screenshot(path=str(tmp_path / "phone-after-add.png"))
+        finally:
+            browser.close()
+    text = log.read_text(errors="replace")
+    assert not [n for n in NOISE if n in text], text

@@ -108,3 +108,103 @@ def test_access_code(luggage: Path, tmp_path: Path) -> None:
             assert _get(room.port, "/?token=blue-fox-42")[0] == 200
         finally:
             room.stop()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(),
+                                    reason="needs Debian's chromium at /usr/bin/chromium")
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_thirty_page_loads_leave_only_the_live_participants_kernels(luggage: Path,
+                                                                   tmp_path: Path) -> None:
+    """Two participants keep their pages open; 30 more page loads come and go (closed tabs,
+    reloads, a script). Once the culler has run, only the two live kernels are left, and the
+    live pages still work."""
+    from playwright.sync_api import sync_playwright
+
+    log = (tmp_path / "voila.log").open("w")
+    room = serve(luggage, port=0, max_participants=6, cull_seconds=20, log=log)
+    try:
+        room.wait_ready(60)
+        pid = room.process.pid
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM),
+                                         args=["--no-sandbox", "--disable-gpu"])
+            try:
+                live = []
+                for _ in range(2):
+                    page = browser.new_page()
+                    page.goto(room.local_url)
+                    page.wait_for_selector(".jt-participant .jt-name input", timeout=60_000)
+                    live.append(page)
+                assert _kernels(pid) == 2
+                statuses = []
+                for _ in range(30):  # loads that never open a websocket
+                    statuses.append(_get(room.port)[0])
+                    assert _kernels(pid) <= 6
+                # four seats next to the two live pages, then "the room is full"
+                assert statuses[:4] == [200] * 4 and statuses.count(503) >= 20, statuses
+
+                deadline = time.monotonic() + 60
+                while _kernels(pid) > 2 and time.monotonic() < deadline:
+                    time.sleep(1)
+                assert _kernels(pid) == 2  # the 30 loads' kernels are gone ...
+                time.sleep(12)  # ... the live ones survive more culling rounds (idle, connected)
+                assert _kernels(pid) == 2 and kernel_count(room) == 2
+                for page in live:
+                    page.click("button.jt-refresh")
+                    page.wait_for_function(
+                        "() => document.querySelector('.jt-refresh-msg').innerText.includes('Up to date')",
+                        timeout=20_000)
+            finally:
+                browser.close()
+    finally:
+        room.stop()
+        log.close()
+    assert not _kernels(pid)
+
+
+@pytest.mark.slow
+def test_ctrl_c_on_serve_stops_voila_and_its_kernels(luggage: Path, tmp_path: Path) -> None:
+    """``journeytools serve`` in a terminal, a page loaded (a kernel started), then Ctrl-C:
+    the command exits 0 and no process it started survives."""
+    import signal
+    import socket
+    import sys
+
+    import psutil
+
+    from journeytools.room.server import free_port
+
+    port = free_port()
+    out = tmp_path / "serve.log"
+    proc = subprocess.Popen([sys.executable, "-m", "journeytools", "serve", str(luggage),
+                             "--port", str(port)], stdout=out.open("wb"), stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                assert proc.poll() is None, out.read_text(errors="replace")
+                time.sleep(0.2)
+        assert _get(port)[0] == 200
+        started = psutil.Process(proc.pid).children(recursive=True)
+        kinds = [" ".join(p.cmdline()) for p in started]
+        assert any("journeytools.room.launch" in k for k in kinds), kinds  # Voilà
+        assert any("ipykernel" in k for k in kinds), kinds  # the page's kernel
+
+        proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        assert proc.wait(timeout=30) == 0, out.read_text(errors="replace")
+        _, alive = psutil.wait_procs(started, timeout=10)
+        assert alive == [], [p.cmdline() for p in alive]
+        with pytest.raises(OSError):  # and nothing listens any more
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
