@@ -629,8 +629,9 @@ class _Deck:
         stages = ws.stages
         per = max(1, int((BODY_W - MAP_LABEL_W) // MAP_STAGE_MIN_W))
         n_slides = max(1, math.ceil(len(stages) / per))
-        size = math.ceil(len(stages) / n_slides) if stages else 1
-        groups = [stages[i:i + size] for i in range(0, len(stages), size)] or [[]]
+        sizes = [len(stages) // n_slides + (i < len(stages) % n_slides) for i in range(n_slides)]
+        starts = [sum(sizes[:i]) for i in range(n_slides)]  # 7 stages: 3 + 2 + 2, not 3 + 3 + 1
+        groups = [stages[a:a + n] for a, n in zip(starts, sizes)] or [[]]
         for group in groups:
             col = (BODY_W - MAP_LABEL_W) / max(len(group), 1)
             table = _Table(["", *[s.name for s in group]], [MAP_LABEL_W, *[col] * len(group)])

@@ -178,8 +178,12 @@ def test_pictures_carry_the_charts_alt_text(luggage: Path, tmp_path: Path) -> No
 
     ws = jt.load(luggage)
     path = export_pptx(ws, tmp_path / "mia.pptx", persona="mia")
-    described = [s._element.nvPicPr.cNvPr.get("descr") for slide in Presentation(str(path)).slides
+    slides = list(Presentation(str(path)).slides)
+    described = [s._element.nvPicPr.cNvPr.get("descr") for slide in slides[1:]
                  for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    logos = [s._element.nvPicPr.cNvPr.get("descr") for s in slides[0].shapes
+             if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert logos in ([], ["Example Luggage Co logo"])
     expected = [charts.alt_text(charts.pain_heatmap(ws)), charts.alt_text(charts.emotion_curves(ws, "mia")),
                 charts.alt_text(charts.priority_matrix(ws, "mia"))]
     assert all(expected) and [" ".join(e.split()) for e in expected] == described
