@@ -249,7 +249,8 @@ def check_files(ws_folder: str | os.PathLike, meta: Mapping[str, Any],
         try:
             workshop_reference(folder, based_on)
         except UnsafePath as exc:
-            found.append((("based_on",), "based_on", exc))
+            if not exc.missing:  # a missing one is a warning (validate): the map stands alone
+                found.append((("based_on",), "based_on", exc))
     if not found:
         return []
     if text is None:

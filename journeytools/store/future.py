@@ -53,8 +53,14 @@ def based_on_problems(ws: Workshop) -> tuple[list[Problem], list[Problem]]:
     try:
         folder = workshop_reference(ws.path, based_on)
         current = load(folder)
-    except (UnsafePath, OSError):
-        return [], []  # check_files reports a based_on that does not resolve
+    except UnsafePath as exc:
+        if not exc.missing:
+            return [], []  # check_files reports a based_on that is not a workshop
+        return [], [Problem(WORKSHOP_FILE, None, "based_on", quote(based_on),
+                            f"the current-state map {based_on} is not there: this future state "
+                            "cannot be compared with it until it is", "warning")]
+    except OSError:
+        return [], []
     except Exception as exc:  # noqa: BLE001 - any load failure of the other map is one message
         return [Problem(WORKSHOP_FILE, None, "based_on", quote(based_on),
                         f"the based_on workshop does not load: {str(exc).splitlines()[0]}")], []

@@ -277,14 +277,17 @@ def test_read_image(ws_folder: Path) -> None:
 
 def test_check_files_reports_at_the_logo_line(ws_folder: Path) -> None:
     (ws_folder / "text.png").write_bytes(b"just text")
-    text = META + "branding:\n  company: X\n  logo: text.png\nbased_on: ../nowhere\n"
+    (ws_folder.parent / "plain-folder").mkdir(exist_ok=True)
+    text = META + "branding:\n  company: X\n  logo: text.png\nbased_on: ../plain-folder\n"
     (ws_folder / "workshop.yml").write_text(text)
     meta, problems = load_meta(text)
     assert meta is not None and not problems
     found = [str(p) for p in check_files(ws_folder, meta)]
     assert found == ["workshop.yml:5: branding.logo: the logo is not an image: its content is none "
                      "of PNG, JPEG, GIF, WebP, SVG (the type is read from the file, not from its name)",
-                     "workshop.yml:6: based_on: the based_on workshop folder was not found"]
+                     "workshop.yml:6: based_on: not a workshop folder (it has no workshop.yml)"]
+    meta["based_on"] = "../nowhere"  # missing: a warning of validate (the map stands alone)
+    assert len(check_files(ws_folder, meta)) == 1
     meta["branding"]["logo"] = "missing.png"  # missing: a warning of validate, not this
     meta.pop("based_on")
     assert check_files(ws_folder, meta) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import yaml
 from typer.testing import CliRunner
 
@@ -56,3 +58,15 @@ def test_validate_wants_a_current_state_base_and_warns_when_ids_diverge(tmp_path
     bad = validate(folder)
     assert not bad.ok and bad.errors[0].column == "based_on"
     assert "current-state map" in bad.errors[0].message
+
+
+def test_a_future_state_copied_alone_still_validates_with_a_warning(tmp_path):
+    write_workshop(tmp_path / "current")
+    folder = tmp_path / "future"
+    assert CliRunner().invoke(app, ["new", str(folder), "--from", str(tmp_path / "current")]).exit_code == 0
+    import shutil
+
+    alone = Path(shutil.copytree(folder, tmp_path / "elsewhere" / "deep" / "future"))
+    report = validate(alone)
+    assert report.ok
+    assert [w.column for w in report.warnings if "not there" in w.message] == ["based_on"]
