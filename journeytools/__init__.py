@@ -12,6 +12,7 @@ from .model.meta import Stage
 from .model.workshop import Workshop
 from .store.append import add_opportunity, add_pain_point, add_vote
 from .store.folder import Report, load, save, validate
+from .store.portfolio import Portfolio, load_portfolio
 
 __version__ = "0.1.0"
 
@@ -19,6 +20,7 @@ __all__ = [
     "ConflictError",
     "JourneyToolsError",
     "NotFound",
+    "Portfolio",
     "Problem",
     "Report",
     "Stage",
@@ -29,6 +31,7 @@ __all__ = [
     "add_pain_point",
     "add_vote",
     "load",
+    "load_portfolio",
     "save",
     "validate",
 ]

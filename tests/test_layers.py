@@ -13,7 +13,7 @@ PKG = Path(__file__).resolve().parent.parent / "journeytools"
 
 LAYERS = {
     0: {"errors", "vocab", "fsutil", "procs", "model", "store"},
-    1: {"scoring", "diff", "evidence", "plan", "blueprint", "compare"},
+    1: {"scoring", "diff", "evidence", "plan", "blueprint", "compare", "journeys"},
     2: {"charts", "report", "export", "views"},
     3: {"cli", "widgets", "room", "__main__"},
 }

@@ -5,10 +5,10 @@ One module per command group; each adds its commands to the shared Typer ``app``
 
 from __future__ import annotations
 
-from . import diff, evidence, export, lab, report, room, score, workshop
+from . import diff, evidence, export, lab, portfolio, report, room, score, workshop
 from .common import app
 
-for _group in (workshop, score, report, diff, export, evidence, room, lab):
+for _group in (workshop, score, report, portfolio, diff, export, evidence, room, lab):
     _group.register(app)
 
 

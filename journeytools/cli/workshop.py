@@ -54,7 +54,10 @@ def register(app: typer.Typer) -> None:
             template: str = typer.Option("retail-ecommerce", "--template", "-t",
                                          help="Starter template (see 'journeytools templates')."),
             from_: Path | None = typer.Option(None, "--from",
-                                              help="A current-state workshop to copy as its future state.")) -> None:
+                                              help="A current-state workshop to copy as its future state."),
+            personas_from: Path | None = typer.Option(None, "--personas-from",
+                                                      help="A persona library (personas.csv columns) to "
+                                                           "start the map's personas from.")) -> None:
         """Create a valid workshop from a starter template, or a future state from a current map."""
         from ..errors import pick
         from ..store.starters import list_starters, new_workshop
@@ -68,6 +71,13 @@ def register(app: typer.Typer) -> None:
                           f"next: journeytools diff {esc(str(from_))} {esc(str(path))}")
                 return 0
             name = pick("template", template, [s.name for s in list_starters()])
+            if personas_from is not None:
+                from ..store.portfolio import new_from_library
+
+                path = new_from_library(folder, personas_from, name)
+                out.print(f"created {esc(str(path))} from template {name!r} with the personas of "
+                          f"{esc(str(personas_from))}; next: map their steps in the notebooks")
+                return 0
             path = new_workshop(folder, name)
             out.print(f"created {path} from template {name!r}; next: journeytools validate {path}")
             return 0

@@ -53,17 +53,23 @@ def logo_data_uri(ws: Workshop) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+def brand_of(company: str, primary_color: str, logo: str = "") -> dict[str, str]:
+    """Company, logo, stylesheet and ``colors``: the CSS custom properties derived from
+    ``primary_color`` (``charts.theme.brand_colors``), for a workshop's pages or a portfolio's."""
+    from ..charts.theme import brand_colors  # matplotlib's colour maths, only when building
+
+    colors = brand_colors(str(primary_color).strip())
+    return {"company": company, "accent": colors.accent,
+            "colors": " ".join(f"{k}: {v};" for k, v in colors.css_variables().items()),
+            "logo": logo, "css": report_css()}
+
+
 def branding(ws: Workshop) -> dict[str, str]:
     """What the report templates brand a page with: company, logo, the stylesheet, and
     ``colors``, the CSS custom properties derived from ``primary_color`` so that every colour
     pair on the page meets WCAG AA whatever the brand (``charts.theme.brand_colors``)."""
-    from ..charts.theme import brand_colors  # matplotlib's colour maths, only when building
-
     b = ws.branding
-    colors = brand_colors(str(b["primary_color"]).strip())
-    return {"company": str(b.get("company") or ws.title), "accent": colors.accent,
-            "colors": " ".join(f"{k}: {v};" for k, v in colors.css_variables().items()),
-            "logo": logo_data_uri(ws), "css": report_css()}
+    return brand_of(str(b.get("company") or ws.title), str(b["primary_color"]), logo_data_uri(ws))
 
 
 class HtmlRenderer:
