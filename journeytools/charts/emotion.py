@@ -208,7 +208,7 @@ def emotion_curves(ws: Workshop, personas: str | list[str] | None = None) -> Fig
             dodge = (k - (len(ids) - 1) / 2) * min(0.06, 0.5 / max(len(ids), 1)) if many else 0.0
             pts = persona_points(ws, pid, sidx, dodge)
             frames.append(pts)
-            color = theme.series_color(k) if many else theme.accent
+            color = theme.series_color(k) if many else theme.strong
             colors[pid + "|" + ws.state] = color if many else theme.ink
             name = ws.persona_name(pid)
             marker = MARKERS[k % len(MARKERS)] if many else "o"
@@ -235,7 +235,7 @@ def emotion_curves(ws: Workshop, personas: str | list[str] | None = None) -> Fig
         title = (f"Emotion curve — {ws.persona_name(ids[0])}" if len(ids) == 1
                  else f"Emotion curves — {len(ids)} personas")
         ax.set_title("\n".join(wrap(title, (width - 1) * 72, theme.font_size + 3, weight="bold",
-                                    max_lines=1)), color=theme.accent, pad=10)
+                                    max_lines=1)), color=theme.strong, pad=10)
         if many:
             fig.legend(handles=handles + [mot_handle], loc="outside lower center",
                        ncol=min(5, len(handles) + 1), fontsize=theme.font_size - 0.5,
@@ -300,7 +300,7 @@ def compare_states(current: Workshop, future: Workshop, persona: str) -> Figure:
         cur = persona_points(current, persona, sidx).assign(state="current")
         fut = persona_points(future, persona, sidx).assign(state="future")
         styles: dict[str, _LineStyle] = {"current": {"color": "#7A7A7A", "ls": (0, (5, 3)), "lw": 1.6},
-                                         "future": {"color": theme.accent, "ls": "-", "lw": 2.2}}
+                                         "future": {"color": theme.strong, "ls": "-", "lw": 2.2}}
         colors: dict[str, str] = {}
         for label, pts in (("current", cur), ("future", fut)):
             colors[persona + "|" + label] = styles[label]["color"]
@@ -328,12 +328,12 @@ def compare_states(current: Workshop, future: Workshop, persona: str) -> Figure:
         pname = current.persona_name(persona)
         ax.set_title("\n".join(wrap(f"{pname} — current vs future state", (width - 1) * 72,
                                     theme.font_size + 3, weight="bold", max_lines=1)),
-                     color=theme.accent, pad=10)
+                     color=theme.strong, pad=10)
         now, then = _state_labels(current.title, future.title, (width - 3.0) / 2 * 72,
                                   theme.font_size - 0.5)
         handles = [Line2D([], [], marker="o", ms=7, mfc="#FFFFFF", mec="#7A7A7A", mew=1.4,
                           label=now, **styles["current"]),
-                   Line2D([], [], marker="o", ms=7, mfc=theme.accent, mec=theme.accent,
+                   Line2D([], [], marker="o", ms=7, mfc=theme.strong, mec=theme.strong,
                           label=then, **styles["future"]),
                    Line2D([], [], ls="none", marker="o", ms=11, mfc="none", mec="#000000", mew=1.2,
                           label="moment of truth")]

@@ -158,7 +158,7 @@ def kpi_progress(kpis: pd.DataFrame, *, theme: Theme | None = None,
         else:
             y = np.arange(len(rows))[::-1]
             shown = np.clip(np.nan_to_num(progress, nan=0.0), -0.5, 1.5) * 100
-            colors = [theme.muted if np.isnan(p) else ("#009E73" if p >= 1 else theme.accent if p > 0 else "#D55E00")
+            colors = [theme.muted if np.isnan(p) else ("#009E73" if p >= 1 else theme.strong if p > 0 else "#D55E00")
                       for p in progress]
             bars = ax.barh(y, shown, color=colors, height=0.6)
             for b, i in zip(bars, ids):

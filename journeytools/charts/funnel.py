@@ -132,10 +132,10 @@ def _panel(ax: Axes, g: pd.DataFrame, theme: Theme, slot_in: float, show_labels:
     drawn = np.nan_to_num(users, nan=0.0)
     top = float(np.nanmax(users)) if n and np.nanmax(np.append(users, 0)) > 0 else 1.0
     xs = np.arange(n)
-    bars = ax.bar(xs, drawn, width=0.62, color=theme.accent, zorder=3)
+    bars = ax.bar(xs, drawn, width=0.62, color=theme.strong, zorder=3)
     for b, lab in zip(bars, g["label"]):
         b.set_gid(f"bar:{lab}")
-    fg = text_on(theme.accent)
+    fg = text_on(theme.strong)
     for i, u in enumerate(users):
         if g["hidden"].iloc[i]:
             ax.text(i, top * 0.03, "hidden\n(too few users)", ha="center", va="bottom", fontsize=7.5,
@@ -177,7 +177,7 @@ def _panel(ax: Axes, g: pd.DataFrame, theme: Theme, slot_in: float, show_labels:
 
 
 def _legend_handles(theme: Theme) -> list[Patch]:
-    return [Patch(facecolor=theme.accent, label="users who reached the step"),
+    return [Patch(facecolor=theme.strong, label="users who reached the step"),
             Patch(facecolor=to_rgba(DROP, 0.18), edgecolor=DROP, hatch="////", lw=0,
                   label="lost since the step before"),
             Patch(facecolor="none", edgecolor="none", label="→ conversion from the step before")]
