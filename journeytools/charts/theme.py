@@ -67,7 +67,8 @@ class Theme:
     Parameters
     ----------
     accent
-        The brand colour (``branding.primary_color``): titles, stage headers, single curves.
+        The brand colour (``branding.primary_color``): titles, stage headers, single curves;
+        :func:`theme_for` darkens a light one until it reads on the paper (3:1).
     company
         Shown in chart footers.
     palette
@@ -171,7 +172,10 @@ def theme_for(ws: Workshop, **overrides: Any) -> Theme:
     '#C2185B'
     """
     b = ws.branding
-    base = Theme(accent=valid_color(str(b.get("primary_color") or "").strip()),
+    brand = valid_color(str(b.get("primary_color") or "").strip())
+    # Charts draw the accent on the paper (curves, bars, outlines, titles): a light brand
+    # colour is darkened until it reads there (3:1, WCAG 1.4.11); others are used as they are.
+    base = Theme(accent=readable_on(brand, Theme.paper, GRAPHIC_CONTRAST),
                  company=str(b.get("company") or ""))
     return replace(base, **overrides) if overrides else base
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import journeytools as jt
+from journeytools.charts import theme_for
 from journeytools.charts.theme import (
     GRAPHIC_CONTRAST,
     TEXT_CONTRAST,
@@ -68,3 +72,13 @@ def test_css_variables_name_every_colour() -> None:
     assert css["--jt-accent"] == "#FFC107"
     assert css["--jt-on-header"] == "#111111"
     assert {"--jt-accent-text", "--jt-accent-graphic", "--jt-header", "--jt-on-accent"} <= set(css)
+
+
+def test_charts_of_a_light_brand_draw_a_darker_accent_that_reads_on_the_paper(luggage: Path) -> None:
+    assert theme_for(jt.load(luggage)).accent == "#C2185B"  # reads already: the brand as given
+    yml = luggage / "workshop.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("#C2185B", "#FFC107"), encoding="utf-8")
+    theme = theme_for(jt.load(luggage))
+    assert contrast(theme.accent, theme.paper) >= GRAPHIC_CONTRAST
+    assert contrast(theme.accent_ink, theme.paper) >= TEXT_CONTRAST
+    assert theme.accent.upper() == brand_colors("#FFC107").graphic.upper()
