@@ -111,3 +111,24 @@ def assert_escaped(html: str, payload: str, *, images: bool) -> None:
     assert not [t for t, _ in tags if t == "script" or (t == "img" and not images)]
     assert not [a for _, a in tags if "onerror" in a or a.get("src") == "x"]
     assert str(escape(payload)) in html
+
+
+LIBRARY = ("id,name,segment,weight\ncommuter,Carla the commuter,Daily riders,2\n"
+           "racer,Ravi the racer,Club cyclists,1\n")
+RETURNS_PAINS = ("id,persona,touchpoint,description,severity,frequency\n"
+                 "no-same-day,commuter,booking-form,No same-day return slot,3,3\n")
+
+
+def write_portfolio(root: Path, yml: str | None = None, library: str | None = LIBRARY) -> Path:
+    """A portfolio of two small journeys (repairs, returns) sharing a persona library."""
+    write_workshop(root / "repairs")
+    write_workshop(root / "returns", pain_points=RETURNS_PAINS,
+                   opportunities="id,title,addresses,reach,impact,confidence,effort\n"
+                                 "express-slots,Express slots,no-same-day,400,2,0.8,2\n")
+    if library is not None:
+        (root / "personas.csv").write_text(library, encoding="utf-8")
+    (root / "portfolio.yml").write_text(yml or (
+        "title: Spoke & Chain — journeys\njourneys: [repairs, returns]\npersonas: personas.csv\n"
+        "branding: {company: Spoke & Chain, primary_color: \"#2E7D32\"}\n"), encoding="utf-8")
+    return root
+

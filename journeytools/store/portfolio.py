@@ -266,6 +266,12 @@ def new_from_library(target: str | os.PathLike, library: str | os.PathLike,
     if "addresses" in op.columns:
         op["addresses"] = [";".join(a for a in str(v or "").split(";") if a in kept) for v in op["addresses"]]
     ws.opportunities = op
+    bp = ws.blueprint.copy()
+    if "causes" in bp.columns:  # processes stay; links to pain points that went, go
+        bp["causes"] = [";".join(a for a in str(v or "").split(";") if a in kept) for v in bp["causes"]]
+    if "persona" in bp.columns:
+        bp = bp[bp["persona"].isin(["", "*", *people["id"]])].reset_index(drop=True)
+    ws.blueprint = bp
     ws.votes = ws.votes.iloc[0:0]
     save(ws)
     return folder

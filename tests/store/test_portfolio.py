@@ -13,25 +13,11 @@ from journeytools import scoring
 from journeytools.cli import app
 from journeytools.store.portfolio import check_portfolio
 
-from helpers import write_workshop
-
-LIBRARY = "id,name,segment,weight\ncommuter,Carla the commuter,Daily riders,2\nracer,Ravi the racer,Club cyclists,1\n"
-RETURNS_PAINS = ("id,persona,touchpoint,description,severity,frequency\n"
-                 "no-same-day,commuter,booking-form,No same-day return slot,3,3\n")
+from helpers import LIBRARY, write_portfolio
 
 
 def make(tmp_path: Path, yml: str | None = None, library: str | None = LIBRARY) -> Path:
-    root = tmp_path / "pf"
-    write_workshop(root / "repairs")
-    write_workshop(root / "returns", pain_points=RETURNS_PAINS,
-                   opportunities="id,title,addresses,reach,impact,confidence,effort\n"
-                                 "express-slots,Express slots,no-same-day,400,2,0.8,2\n")
-    if library is not None:
-        (root / "personas.csv").write_text(library, encoding="utf-8")
-    (root / "portfolio.yml").write_text(yml or (
-        "title: Spoke & Chain — journeys\njourneys: [repairs, returns]\npersonas: personas.csv\n"
-        "branding: {company: Spoke & Chain, primary_color: \"#2E7D32\"}\n"), encoding="utf-8")
-    return root
+    return write_portfolio(tmp_path / "pf", yml, library)
 
 
 def test_a_valid_portfolio_loads_with_its_library(tmp_path):
