@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -26,7 +27,7 @@ from ..model.workshop import Workshop
 from ..scoring import gaps as find_gaps
 from ..scoring import journey, pain_table
 from ..scoring import opportunity_table as opportunities
-from ..vocab import face, number
+from ..vocab import face, number, pain_formula
 from . import mermaid
 
 TOP = 5
@@ -69,6 +70,11 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]],
 
 def _num(value: object, digits: int = 1) -> str:
     return number(value, digits)  # the one number format of every output
+
+
+def _formula(r: Any) -> str:
+    """How a pain point's weighted pain is made (a row of ``pain_table``, persona view)."""
+    return pain_formula(r.severity, r.frequency, float(r.weight), int(r.votes), float(r.vote_share))
 
 
 def _emotion(value: object) -> str:
@@ -143,7 +149,8 @@ def persona_section(ws: Workshop, persona: str, diagram: bool = True, top: int =
             ["#", "Pain point", "Touchpoint", "Severity × frequency", "Weighted pain", "Evidence"],
             ([int(r.rank), f"{r.description} ({r.id})", tp_names.get(r.touchpoint, r.touchpoint),
               f"{int(r.severity)} × {int(r.frequency)} = {int(r.pain_score)}",
-              _num(r.weighted_pain), f"{r.evidence} [{r.source}]" if r.evidence else f"[{r.source}]"]
+              f"{_num(r.weighted_pain)} = {_formula(r)}",
+              f"{r.evidence} [{r.source}]" if r.evidence else f"[{r.source}]"]
              for r in pains.itertuples(index=False)),
             "rlllrl"))
         out.append("")

@@ -41,7 +41,7 @@ from ..model.workshop import Workshop
 from ..plan import next_steps, plan_stages, plan_table
 from ..scoring import emotion_curve, hottest_stage, journey, pain_table, stage_pain
 from ..scoring import opportunity_table as opportunities
-from ..vocab import EMOTION_WORDS, number, one_line
+from ..vocab import EMOTION_WORDS, number, one_line, pain_formula
 
 TOP_PAINS = 4
 TOP_OPPORTUNITIES = 5
@@ -544,12 +544,11 @@ class _Deck:
         pains = pain_table(ws, persona).head(TOP_PAINS)
         if len(pains):
             tp_names = dict(zip(ws.touchpoints["id"], ws.touchpoints["name"]))
-            table = _Table(["#", "Pain point", "Touchpoint", "Score", "Evidence"],
+            table = _Table(["#", "Pain point", "Touchpoint", "Weighted pain", "Evidence"],
                            [0.5, 4.5, 1.9, 1.7, 3.53])
             table.rows = [[_paras(str(int(r.rank))), _paras(f"{one_line(r.description)}\n{r.id}"),
                            _paras(one_line(tp_names.get(r.touchpoint, r.touchpoint))),
-                           _paras(f"{int(r.severity)} × {int(r.frequency)} = {int(r.pain_score)}\n"
-                                  f"weighted {number(r.weighted_pain)}"),
+                           _paras(f"{number(r.weighted_pain)}\n= {_formula(r)}"),
                            _paras(f"{one_line(r.evidence) or 'No evidence yet'}\n{r.source}")]
                           for r in pains.itertuples()]
             self.tables(f"{name}: top pain points", table)
@@ -709,6 +708,11 @@ class _Deck:
                       colour=DARK)
 
 
+def _formula(r: Any) -> str:
+    """How a pain point's weighted pain is made (a row of ``pain_table``, persona view)."""
+    return pain_formula(r.severity, r.frequency, float(r.weight), int(r.votes), float(r.vote_share))
+
+
 def _grouped(rows: list[list[Cell]], n: int) -> list[list[Cell]]:
     """Rows with their first ``n`` cells left blank where they repeat the row above (a stage
     or kind is named once per run on a slide)."""
@@ -760,7 +764,7 @@ def _map_rows(stages: Sequence[Any], steps: pd.DataFrame, pains: pd.DataFrame,
         out: Cell = []
         for r in in_stage(pains, sid).itertuples():
             out += [Para(one_line(r.description)),
-                    Para(f"pain {number(r.weighted_pain)} ({int(r.severity)} × {int(r.frequency)})",
+                    Para(f"pain {number(r.weighted_pain)} = {_formula(r)}",
                          SUB_PT, colour=GREY)]
         return out
 

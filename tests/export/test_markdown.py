@@ -29,6 +29,8 @@ def test_luggage_summary(luggage: Path) -> None:
     pains = mia.split("### Top pain points")[1].split("###")[0]
     first = [line for line in pains.splitlines() if line.startswith("| 1 |")][0]
     assert "(cart-error)" in first and "5 × 4 = 20" in first and "[analytics]" in first
+    # the weighted pain says how it is made (Mia weighs 1.5; the votes count too)
+    assert "| 35 = 5 sev × 4 freq × 1.5 weight + 5 votes |" in first
     opps = mia.split("### Top opportunities")[1].split("###")[0]
     assert "| 1 | Fix the add-to-cart 'Unknown error' |" in opps
     assert "quick win" in opps
