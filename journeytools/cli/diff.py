@@ -99,6 +99,15 @@ def diff_command(
 
         err.print(describe_sides(old_dir, old_rev, new_dir), markup=False, highlight=False,
                   emoji=False)
+        if old_rev is None and (old_dir / "portfolio.yml").is_file() and (new_dir / "portfolio.yml").is_file():
+            from ..diff.portfolio import portfolio_diff, to_json_portfolio, to_text_portfolio
+            from ..store.portfolio import load_portfolio
+
+            changes = portfolio_diff(load_portfolio(old_dir).journeys, load_portfolio(new_dir).journeys)
+            text = to_json_portfolio(changes) if fmt == DiffFormat.json else \
+                to_text_portfolio(changes, markdown=fmt == DiffFormat.markdown)
+            out.print(text, end="", markup=False, highlight=False, emoji=False)
+            return 0
         before = _load(old_dir, old_rev)
         after = _load(new_dir, None)
         old_label = f"{old_dir} at {old_rev}" if old_rev else str(old_dir)

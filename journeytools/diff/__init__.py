@@ -12,6 +12,7 @@ no module here imports another in a cycle):
 ``counts``   :func:`summary`, one sentence counting the changes    (uses ``changes``)
 ``as_json``  :func:`to_dict`, :func:`to_json`                      (``changes``, ``counts``)
 ``render``   :func:`to_text`, :func:`to_markdown`                  (``changes``, ``counts``)
+``portfolio`` :func:`portfolio_diff`: a portfolio's journeys, each summarised (all of the above)
 """
 
 from __future__ import annotations

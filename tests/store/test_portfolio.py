@@ -78,3 +78,25 @@ def test_new_with_personas_from_a_library(tmp_path):
     ws = jt.load(tmp_path / "map")
     assert list(ws.personas["id"]) == ["commuter", "racer"] and len(ws.steps) == 0
     assert set(ws.pain_points["persona"]) <= {"*"}
+
+
+def test_diff_of_two_portfolio_versions_summarises_per_journey(tmp_path):
+    import json
+    import shutil
+
+    old = make(tmp_path)
+    new = Path(shutil.copytree(old, tmp_path / "pf2"))
+    pains = (new / "returns" / "pain_points.csv")
+    pains.write_text(pains.read_text(encoding="utf-8").replace(",3,3", ",5,3"), encoding="utf-8")
+    shutil.copytree(new / "repairs", new / "onboarding")
+    (new / "portfolio.yml").write_text((new / "portfolio.yml").read_text(encoding="utf-8")
+                                       .replace("[repairs, returns]", "[repairs, returns, onboarding]"),
+                                       encoding="utf-8")
+    res = CliRunner().invoke(app, ["diff", str(old), str(new)])
+    assert res.exit_code == 0, res.output
+    assert "3 journeys: 1 changed, 1 added, 0 removed" in res.stdout
+    assert "repairs: no changes" in res.stdout and "onboarding: added" in res.stdout
+    assert "returns: 1 pain point changed" in res.stdout and "severity 3 → 5" in res.stdout
+    doc = json.loads(CliRunner().invoke(app, ["diff", str(old), str(new), "--format", "json"]).stdout)
+    assert [(j["name"], j["status"]) for j in doc["journeys"]] == [
+        ("repairs", "unchanged"), ("returns", "changed"), ("onboarding", "added")]
