@@ -22,6 +22,7 @@ from ..model.checks import voter_key
 from ..model.workshop import Workshop
 from ..report.html import template_environment
 from ..scoring import opportunity_table, pain_table, stage_pain, vote_counts
+from ..vocab import number
 
 Level = Literal["info", "ok", "error"]
 _COLOURS = {"info": "#455a64", "ok": "#2e7d32", "error": "#c62828"}
@@ -108,7 +109,7 @@ def stage_bars_html(ws: Workshop) -> str:
     if not len(sp):
         return ""
     top = float(sp["pain"].max()) or 1.0
-    bars = [(r.name, f"{100.0 * float(r.pain) / top:.1f}", f"{float(r.pain):g}") for r in sp.itertuples()]
+    bars = [(r.name, f"{100.0 * float(r.pain) / top:.1f}", number(r.pain)) for r in sp.itertuples()]
     return render("stage_bars.html.j2", bars=bars, colour=primary(ws))
 
 
@@ -129,7 +130,7 @@ def pain_ranking_html(ws: Workshop, top: int = 10) -> str:
     head = [("#", _RIGHT), ("pain point", _LEFT), ("stage", _LEFT), ("touchpoint", _LEFT),
             ("sev×freq", _RIGHT), ("dots", _RIGHT), ("weighted", _RIGHT)]
     rows = [(r.id, [r.rank, r.description, stages.get(r.stage, r.stage), tps.get(r.touchpoint, r.touchpoint),
-                    f"{r.severity}×{r.frequency}", r.votes, f"{float(r.weighted_pain):g}"])
+                    f"{r.severity}×{r.frequency}", r.votes, number(r.weighted_pain)])
             for r in pains.itertuples()]
     return _ranking("jt-pain-ranking", f"Top {top} pain points", head, rows, "No pain points yet.")
 
@@ -145,7 +146,7 @@ def idea_ranking_html(ws: Workshop, top: int = 10) -> str:
     head = [("#", _RIGHT), ("idea", _LEFT), ("stage", _LEFT), ("dots", _RIGHT), ("RICE", _RIGHT),
             ("quadrant", _LEFT)]
     rows = [(r.id, ["idea" if pd.isna(r.rank) else int(r.rank), r.title, stages.get(r.stage, r.stage),
-                    r.votes, "" if pd.isna(r.rice) else f"{float(r.rice):,.0f}", r.quadrant])
+                    r.votes, "" if pd.isna(r.rice) else number(r.rice), r.quadrant])
             for r in ordered.itertuples()]
     return _ranking("jt-idea-ranking", "Opportunities", head, rows, "No ideas yet.")
 
@@ -161,7 +162,7 @@ def heatmap_table_html(ws: Workshop) -> str:
     if not grid or not stages:
         return ""
     top = max((v for _, vals in grid for v in vals), default=0.0) or 1.0
-    rows = [(name, [(f"{v:g}", _rgba(colour, 0.08 + 0.8 * v / top)) for v in vals]) for name, vals in grid]
+    rows = [(name, [(number(v), _rgba(colour, 0.08 + 0.8 * v / top)) for v in vals]) for name, vals in grid]
     return render("heatmap_table.html.j2", stages=[s.name for s in stages], rows=rows)
 
 

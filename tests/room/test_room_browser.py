@@ -192,9 +192,12 @@ def _hex(rgb: list[int]) -> str:
 
 @pytest.fixture
 def light_room(luggage: Path, tmp_path: Path) -> Iterator[tuple[int, Path]]:
-    """The participant page of the luggage store re-branded with a light amber."""
+    """The participant page of the luggage store re-branded with a light amber, and a title
+    with markup characters (it becomes the page's <title>: escaped, shown as typed)."""
     meta = luggage / "workshop.yml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace("#C2185B", LIGHT_BRAND), encoding="utf-8")
+    text = meta.read_text(encoding="utf-8").replace("#C2185B", LIGHT_BRAND).replace(
+        "title: Online luggage store — purchase journey", """title: 'Bags & </title><b>more</b> — "on a phone"'""")
+    meta.write_text(text, encoding="utf-8")
     port = free_port()
     log = tmp_path / "serve-phone.log"
     proc = subprocess.Popen([*serve_command(), str(luggage), "--port", str(port)],
@@ -233,7 +236,9 @@ def test_participant_page_on_a_phone(luggage: Path, light_room: tuple[int, Path]
             assert len(m["fields"]) >= 10 and all(size >= 16 for _, size in m["fields"]), m["fields"]
             assert len(m["targets"]) >= 5 and all(h >= 44 for _, h in m["targets"]), m["targets"]
             assert m["checkboxes"] and all(w >= 20 for w in m["checkboxes"])
+            assert title == 'Bags & </title><b>more</b> — "on a phone"'
             assert m["h1"] == [title] and m["title"] == title
+            assert page.locator("h1 b").count() == 0 and page.locator("title").count() == 1
             assert len(m["buttons"]) == 3
             for background, text in m["buttons"]:
                 assert contrast(_hex(background), _hex(text)) >= 4.5, (background, text)

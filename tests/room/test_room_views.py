@@ -295,3 +295,20 @@ def html_values(widget: w.Widget) -> list[str]:
     if isinstance(widget, w.HTML):
         return [widget.value]
     return [v for child in getattr(widget, "children", ()) for v in html_values(child)]
+
+
+def test_facilitator_numbers_use_the_one_format(luggage: Path) -> None:
+    """The facilitator's numbers read as everywhere else (``vocab.number``: "1,213.3")."""
+    from journeytools.room import render as R
+    from journeytools.scoring import opportunity_table, pain_table, stage_pain
+    from journeytools.vocab import number
+
+    ws = jt.load(luggage)
+    pains, ideas = R.pain_ranking_html(ws), R.idea_ranking_html(ws)
+    for r in pain_table(ws).head(10).itertuples():
+        assert f">{number(r.weighted_pain)}</td>" in pains
+    scored = opportunity_table(ws)
+    for r in scored[scored["scored"]].head(10).itertuples():
+        assert f">{number(r.rice)}</td>" in ideas
+    bars = R.stage_bars_html(ws)
+    assert all(f">{number(p)}</td>" in bars for p in stage_pain(ws)["pain"])
