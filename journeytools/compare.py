@@ -76,16 +76,24 @@ def pain_change(current: Workshop, future: Workshop, persona: str | None = None)
 
 def delivered(current: Workshop, future: Workshop, persona: str | None = None) -> pd.DataFrame:
     """Opportunities of the future map that deliver it (done, in progress or planned), with
-    the current pain they relieve (of the pain points they address, as on the current map)."""
-    opps = opportunity_table(future, persona if _has(future, persona) else None)
+    the current pain they relieve: of the pain points they address in either map (a pain point
+    the future removed is no longer there to address, so the current map's ``addresses`` of
+    the same opportunity count too), as weighted on the current map."""
+    opps = opportunity_table(future)
     opps = opps[opps["status"].isin(DELIVERING)]
+    before = opportunity_table(current)
+    then = dict(zip(before["id"], before["addresses"]))
     relief = pain_table(current, persona if _has(current, persona) else None)
     pain_now = dict(zip(relief["id"], relief["weighted_pain"]))
-    return pd.DataFrame({
-        "id": opps["id"], "title": opps["title"], "status": opps["status"], "owner": opps["owner"],
-        "addresses": opps["addresses"],
-        "pain_relieved_now": [float(sum(pain_now.get(a, 0.0) for a in refs)) for refs in opps["addresses"]],
-    }).reset_index(drop=True)
+    refs = [list(dict.fromkeys([*now, *then.get(i, [])])) for i, now in zip(opps["id"], opps["addresses"])]
+    out = pd.DataFrame({
+        "id": opps["id"].tolist(), "title": opps["title"].tolist(), "status": opps["status"].tolist(),
+        "owner": opps["owner"].tolist(), "addresses": refs,
+        "pain_relieved_now": [float(sum(pain_now.get(a, 0.0) for a in r)) for r in refs],
+    })
+    if persona is not None:  # only what touches this persona's pain
+        out = out[[any(a in pain_now for a in r) for r in out["addresses"]]]
+    return out.reset_index(drop=True)
 
 
 def kpi_targets(current: Workshop, future: Workshop) -> pd.DataFrame:

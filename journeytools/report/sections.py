@@ -20,6 +20,7 @@ from markupsafe import Markup
 from ..model.workshop import Workshop
 from ..scoring import Scores, emotion_curve, journey, score, split_list
 from ..store.folder import load
+from ..store.future import comparison_pair
 from ..vocab import number, pain_formula
 from .html import MACROS, environment, figure, render
 
@@ -51,6 +52,7 @@ class ReportContext:
     persona: str
     today: dt.date
     scores: Scores
+    pair: tuple[Workshop, Workshop] | None = None  # (current, future) to compare, SPEC §9
 
     @property
     def card(self) -> pd.Series:
@@ -78,8 +80,10 @@ class Html:
         return self.html
 
 
-def context(workshop: str | Path, persona: str, today: str = "") -> ReportContext:
-    """Load the workshop and score it from this persona's point of view."""
+def context(workshop: str | Path, persona: str, today: str = "", compare: str = "") -> ReportContext:
+    """Load the workshop and score it from this persona's point of view; with ``compare`` (a
+    future-state folder), or for a future-state map whose current state is there, also the
+    two states to compare."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -89,7 +93,7 @@ def context(workshop: str | Path, persona: str, today: str = "") -> ReportContex
     if pid not in set(ws.personas["id"]):
         raise ValueError(f"unknown persona {persona!r}; personas: {', '.join(ws.personas['id'])}")
     day = dt.date.fromisoformat(today) if today else dt.date.today()
-    return ReportContext(ws, pid, day, score(ws, pid))
+    return ReportContext(ws, pid, day, score(ws, pid), comparison_pair(ws, compare or None))
 
 
 def _cell_text(value: Any) -> str:
@@ -285,7 +289,11 @@ def emotions(ctx: ReportContext) -> Html:
     moments = [{"touchpoint": r.touchpoint_name, "stage": r.stage_name, "emotion": int(r.emotion),
                 "drop": int(r.drop) if r.drop >= 2 else None, "feeling": r.feeling if r.feeling else ""}
                for r in curve[curve["moment_of_truth"]].itertuples()]
-    return _section("emotions.html.j2", title=SECTIONS[2][1], chart=chart_, moments=moments)
+    delights = [{"touchpoint": r.touchpoint_name, "stage": r.stage_name, "emotion": int(r.emotion),
+                 "rise": -int(r.drop) if r.drop <= -2 else None, "feeling": r.feeling if r.feeling else ""}
+                for r in curve[curve["delight"]].itertuples()]
+    return _section("emotions.html.j2", title=SECTIONS[2][1], chart=chart_, moments=moments,
+                    delights=delights)
 
 
 def _evidence_badge(source: str, evidence: str) -> dict[str, str]:
@@ -438,7 +446,7 @@ def map_evidence(ws: Workshop) -> Html:
         from ..charts import alt_text, kpi_progress, theme_for
 
         k = kpi_status(ws.kpis)
-        fig = kpi_progress(k, theme=theme_for(ws))
+        fig = kpi_progress(k, theme=theme_for(ws), ws=ws)
         progress = fig._jt_data  # type: ignore[attr-defined]  # the plotted bars (charts' contract)
         metric = dict(zip(k["id"], k["metric"]))
         kpis = {
@@ -447,7 +455,7 @@ def map_evidence(ws: Workshop) -> Html:
                       _num(_f(r["baseline"])), _num(_f(r["value"])), _num(_f(r["target"])),
                       str(r["unit"] or ""), r["status"]] for r in k.to_dict("records")],
             "chart": chart(fig, alt=alt_text(fig), values_in_alt=False,
-                           data=pd.DataFrame({"KPI": progress["id"],
+                           data=pd.DataFrame({"KPI": progress["name"],
                                               "Metric": [metric.get(i, "") for i in progress["id"]],
                                               "Progress to target": [_pct(v) for v in progress["progress"]]}),
                            caption="Progress of each KPI from baseline to target"),
@@ -481,3 +489,42 @@ def gaps(ctx: ReportContext) -> Html:
                  f"journeytools score --persona {ctx.persona} --format json lists them all")
     return _section("gaps.html.j2", title=SECTIONS[7][1], gaps=[g.message for g in gaps[:TOP_ROWS]],
                     more=more, workshop=ctx.ws.title, today=ctx.today.isoformat())
+
+
+def comparison(ctx: ReportContext) -> Html:
+    """Current vs future state for this persona (SPEC §9): both emotion curves, stage pain
+    before and after, pain points removed, added or changed, and what delivers the future.
+    Nothing for a map with no other state to compare."""
+    if ctx.pair is None:
+        return Html("")
+    from .. import compare as cmp
+    from ..charts import alt_text, compare_states
+
+    current, future = ctx.pair
+    pid = ctx.persona
+    if pid not in set(current.personas["id"]) or pid not in set(future.personas["id"]):
+        return _section("comparison.html.j2", title="Current and future state", name=ctx.name,
+                        chart=None, stages=[], pains=[], delivered=[], kpis=[],
+                        missing=True)
+    fig = compare_states(current, future, pid)
+    curves = cmp.emotion_curves(current, future, pid)
+    data = pd.DataFrame({"State": curves["state"], "Step": curves["touchpoint_name"],
+                         "Stage": curves["stage_name"], "Emotion (1–5)": curves["emotion"]})
+    chart_ = chart(fig, alt=alt_text(fig), data=data, values_in_alt=False,
+                   caption=f"Emotion of {ctx.name}, current and future state")
+    stages = [{"name": r.name, "current": number(r.current), "future": number(r.future),
+               "change": ("+" if r.change > 0 else "") + number(r.change)}
+              for r in cmp.stage_change(current, future, pid).itertuples()]
+    pains = [{"description": r.description, "status": r.status,
+              "before": number(r.before), "after": number(r.after)}
+             for r in cmp.pain_change(current, future, pid).itertuples() if r.status != "same"]
+    delivered = [{"title": r.title, "status": r.status, "owner": r.owner,
+                  "relieved": number(r.pain_relieved_now)}
+                 for r in cmp.delivered(current, future, pid).itertuples()]
+    kpis = [{"metric": r.metric, "id": r.id, "unit": r.unit or "", "baseline": number(r.baseline),
+             "current": number(r.current), "target": number(r.target)}
+            for r in cmp.kpi_targets(current, future).itertuples()]
+    return _section("comparison.html.j2", title="Current and future state", name=ctx.name,
+                    chart=chart_, stages=stages, pains=pains[:TOP_ROWS], delivered=delivered[:TOP_ROWS],
+                    kpis=kpis, missing=False)
+

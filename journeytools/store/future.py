@@ -92,3 +92,18 @@ def _diverged(file: str, column: str, noun: str, added: set[str], gone: set[str]
     return Problem(file, None, column, None,
                    "ids diverged from the current state: " + "; ".join(parts)
                    + " — they show as added or removed when the two are compared", "warning")
+
+
+def comparison_pair(ws: Workshop, compare: str | os.PathLike | None = None) -> tuple[Workshop, Workshop] | None:
+    """(current, future) to compare in ``ws``'s reports: ``ws`` and the ``compare`` map when
+    one is given (``report CURRENT --compare FUTURE``), else the map a future-state ``ws`` is
+    based on, when it is there; ``None`` when there is nothing to compare."""
+    if compare:
+        return ws, load(compare)
+    based_on = ws.meta.get("based_on")
+    if ws.state != "future" or not based_on or ws.path is None:
+        return None
+    try:
+        return load(workshop_reference(ws.path, based_on)), ws
+    except (UnsafePath, OSError):
+        return None
