@@ -14,14 +14,16 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 import journeytools as jt
 from journeytools.charts import pain_heatmap
 from journeytools.report.build import ReportOptions, build_reports
+from journeytools.report.sections import chart, values_text
 from journeytools.vocab import number
 
-from helpers import start_tags
+from helpers import XSS_PAYLOADS, assert_escaped, start_tags
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -36,7 +38,7 @@ PAGES = ("index", "persona")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
-pytestmark = pytest.mark.slow
+slow = pytest.mark.slow  # the browser tests: each brand's report is built once for them
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +125,7 @@ def readable(violations: list[dict[str, Any]]) -> str:
 AXE_RUNS = [(brand, DESKTOP) for brand in BRANDS] + [("example", PHONE)]
 
 
+@slow
 @pytest.mark.parametrize("page_name", PAGES)
 @pytest.mark.parametrize(("brand", "viewport"), AXE_RUNS,
                          ids=[f"{b}-{'phone' if v is PHONE else 'desktop'}" for b, v in AXE_RUNS])
@@ -137,6 +140,7 @@ def test_axe_finds_no_violations(reports: dict[str, tuple[Path, Path]], browser:
     assert not found, f"axe-core on the {page_name} page, {brand} brand:\n{readable(found)}"
 
 
+@slow
 @pytest.mark.parametrize("page_name", PAGES)
 @pytest.mark.parametrize("brand", BRANDS)
 def test_pages_fit_a_phone_without_scrolling_sideways(reports: dict[str, tuple[Path, Path]],
@@ -160,6 +164,7 @@ def test_pages_fit_a_phone_without_scrolling_sideways(reports: dict[str, tuple[P
     assert all(n == 1 for n in stacked), "the persona card's labels stack above their values"
 
 
+@slow
 def test_light_brand_keeps_its_colour_where_it_reads(reports: dict[str, tuple[Path, Path]],
                                                      browser: Any) -> None:
     """Amber stays the header colour (with dark text on it); text in the brand colour is a
@@ -176,6 +181,7 @@ def test_light_brand_keeps_its_colour_where_it_reads(reports: dict[str, tuple[Pa
     assert (red, green, blue) != (255, 193, 7) and red > green > blue  # darker, still amber
 
 
+@slow
 def test_index_heatmap_alt_text_and_data_table_name_every_cell(
         reports: dict[str, tuple[Path, Path]]) -> None:
     ws_dir, out = reports["example"]
@@ -191,6 +197,7 @@ def test_index_heatmap_alt_text_and_data_table_name_every_cell(
         assert f'<th scope="row">{ws.persona_name(pid)}</th>{cells_html}' in table
 
 
+@slow
 def test_every_chart_image_has_its_data_as_a_table(reports: dict[str, tuple[Path, Path]]) -> None:
     _, out = reports["example"]
     for page in PAGES:
@@ -201,6 +208,7 @@ def test_every_chart_image_has_its_data_as_a_table(reports: dict[str, tuple[Path
             assert after.lstrip().startswith('<details class="jt-data"><summary>Data of this chart'), after
 
 
+@slow
 def test_worked_example_shows_its_logo(reports: dict[str, tuple[Path, Path]]) -> None:
     _, out = reports["example"]
     for page in PAGES:
@@ -209,3 +217,28 @@ def test_worked_example_shows_its_logo(reports: dict[str, tuple[Path, Path]]) ->
         assert len(logos) == 1, page
         assert (logos[0]["src"] or "").startswith("data:image/png;base64,")
         assert logos[0]["alt"] == "Example Luggage Co logo"
+
+
+# -- without a browser ----------------------------------------------------------------------
+
+def test_values_text_names_values_up_to_a_limit_then_points_to_the_table() -> None:
+    data = pd.DataFrame({"Persona": ["Mia", "Andy"], "Awareness": [6.0, 4.25],
+                         "Purchase": [45.0, float("nan")]})
+    assert values_text(data) == "Values: Mia: Awareness 6, Purchase 45; Andy: Awareness 4.2, Purchase –."
+    assert values_text(data, limit=3) == ("Values: Mia: Awareness 6, Purchase 45; "
+                                          "and more in the data table under the chart.")
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_chart_data_table_and_alt_escape_user_text(luggage: Path, payload: str) -> None:
+    fig = pain_heatmap(jt.load(luggage))
+    data = pd.DataFrame({"Persona": [payload], f"Stage {payload}": [1234.5]})
+    html = str(chart(fig, alt=f"Alt {payload}", data=data, caption=f"Caption {payload}"))
+    assert_escaped(html, payload, images=True)
+    tags = start_tags(html)
+    (img,) = [a for t, a in tags if t == "img"]
+    assert img["alt"] == f"Alt {payload} Values: {payload}: Stage {payload} 1,234.5."
+    assert [t for t, _ in tags if t in ("details", "summary", "caption", "th", "td")] == \
+        ["details", "summary", "caption", "th", "th", "th", "td"]
+    region = next(a for t, a in tags if a.get("role") == "region")
+    assert region["aria-label"] == f"Caption {payload}" and region["tabindex"] == "0"
