@@ -46,6 +46,9 @@ def register(app: typer.Typer) -> None:
                                                        help="A custom report notebook (parameters: "
                                                             "workshop, persona, today)."),
                today: str = typer.Option("", "--today", help="Date shown in the reports (ISO; default today)."),
+               compare: Path | None = typer.Option(None, "--compare",
+                                                   help="A future-state map of this one: add current vs "
+                                                        "future to every persona's report."),
                kernels: str = typer.Option("fork", "--kernels", callback=choice("kernel mode", _kernel_modes),
                                            help="fork: each persona's kernel is forked from a warm parent "
                                                 "(fastest); warm: a new kernel process started ahead; "
@@ -59,7 +62,7 @@ def register(app: typer.Typer) -> None:
             # before it creates anything.
             opts = ReportOptions(formats=tuple(fmt.split(",")), jobs=jobs, pdf_engine=pdf_engine,
                                  personas=tuple(persona), notebook=notebook, today=today,
-                                 kernels=kernels)
+                                 kernels=kernels, compare=compare)
             # Ctrl-C, SIGTERM and SIGHUP stop every kernel and worker before we get here.
             try:
                 result = build_reports(folder, output, opts, progress=progress_printer())

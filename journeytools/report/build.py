@@ -1,5 +1,5 @@
 """``journeytools report``: run the report notebook once per persona and write the layout
-of SPEC §5 (index.html, <persona>.html, <persona>.pdf, notebooks/<persona>.ipynb)."""
+of SPEC §5 (index.html, index.pdf, <persona>.html, <persona>.pdf, notebooks/<persona>.ipynb)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ class ReportOptions:
     notebook: Path | None = None  # the report notebook (default: notebooks/persona_report.ipynb)
     kernel_name: str = "python3"
     kernels: str = "fork"  # fork (from a warm parent), warm (new process + imports) or fresh
+    compare: Path | None = None  # a future-state map to compare with (SPEC §9, --compare)
 
 
 @dataclass
@@ -61,10 +62,13 @@ class PersonaResult:
 class BuildResult:
     index: Path
     personas: list[PersonaResult] = field(default_factory=list)
+    index_pdf: Path | None = None  # the overview as a PDF, when pdf was asked for
+    index_error: str = ""  # why index.pdf could not be printed
 
     @property
     def failures(self) -> list[str]:
-        return [f"{p.id}: {p.error}" for p in self.personas if not p.ok]
+        failed = [f"{p.id}: {p.error}" for p in self.personas if not p.ok]
+        return failed + ([f"index.pdf: {self.index_error}"] if self.index_error else [])
 
 
 class ReportError(JourneyToolsError):
@@ -154,6 +158,15 @@ def _normalise(ws: Workshop, opts: ReportOptions) -> tuple[ReportOptions, list[s
     nb = opts.notebook or report_notebook()
     if not Path(nb).is_file():
         problems.append(f"report notebook not found: {nb}")
+    if opts.compare is not None:
+        try:
+            other = load(opts.compare)
+        except JourneyToolsError as exc:
+            problems.append(f"--compare {opts.compare}: {str(exc).splitlines()[0]}")
+        else:
+            if other.state != "future":
+                problems.append(f"--compare {opts.compare} is a {other.state}-state map; expected the "
+                                "future state of this one (journeytools new FUTURE --from CURRENT)")
     return replace(opts, formats=formats, kernels=kernels, pdf_engine=engine, personas=personas,
                    today=today), problems
 
@@ -254,7 +267,8 @@ def build_reports(folder: str | os.PathLike, out: str | os.PathLike,
                 active.add(km)
             nb = pm.execute_notebook(
                 str(notebook), str(nb_out),
-                parameters={"workshop": workshop_abs, "persona": pid, "today": today},
+                parameters={"workshop": workshop_abs, "persona": pid, "today": today,
+                            **({"compare": str(Path(opts.compare).resolve())} if opts.compare else {})},
                 kernel_name=opts.kernel_name, progress_bar=False, log_output=False,
                 # No papermill ``cwd``: it chdirs the whole process, which races between threads;
                 # warm kernels are started in the notebook's folder instead.
@@ -346,9 +360,16 @@ def build_reports(folder: str | os.PathLike, out: str | os.PathLike,
             finally:
                 logging.getLogger("papermill").removeFilter(_mute)
     ordered = [results[p] for p in personas]
-    index = out / "index.html"
-    _write(index, index_page.render(ws, ordered, out, brand, today))
-    return BuildResult(index, ordered)
+    result = BuildResult(out / "index.html", ordered)
+    overview = index_page.render(ws, ordered, out, brand, today)
+    _write(result.index, overview)
+    if "pdf" in opts.formats:  # SPEC §5: the overview for readers who only get PDFs
+        try:
+            write_pdf(overview, out / "index.pdf", opts.pdf_engine)
+            result.index_pdf = out / "index.pdf"
+        except Exception as exc:  # the persona reports are done: report it, as for a persona
+            result.index_error = f"rendering failed: {type(exc).__name__}: {exc}"
+    return result
 
 
 def _mute(record: logging.LogRecord) -> bool:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from bs4 import BeautifulSoup
+from typer.testing import CliRunner
 
 import journeytools as jt
+from journeytools.cli import app
 from journeytools.report import sections as S
 from journeytools.store.future import new_future
 from journeytools.vocab import number
@@ -47,3 +50,18 @@ def test_compare_option_and_plain_maps(tmp_path):
     assert plain.pair is None and str(S.comparison(plain)) == ""
     asked = S.context(tmp_path / "current", "commuter", "2026-11-25", compare=str(folder))
     assert asked.pair is not None and asked.pair[1].state == "future"
+
+
+@pytest.mark.slow
+def test_report_compare_from_the_cli(tmp_path):
+    future = _future(tmp_path)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, ["report", str(tmp_path / "current"), "-o", str(out), "--persona",
+                                   "commuter", "--compare", str(future), "--today", "2026-11-25"])
+    assert res.exit_code == 0, res.output
+    page = (out / "commuter.html").read_text(encoding="utf-8")
+    assert "Current and future state" in page and "No same-day slots shown" in page
+    # a current-state map is refused as the future to compare with, before any work
+    bad = CliRunner().invoke(app, ["report", str(future), "-o", str(tmp_path / "o2"),
+                                   "--compare", str(tmp_path / "current")])
+    assert bad.exit_code == 1 and "current-state map" in bad.output and not (tmp_path / "o2").exists()
