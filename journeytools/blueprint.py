@@ -13,6 +13,7 @@ import pandas as pd
 from .model.schema import LANES
 from .model.workshop import Workshop
 
+LANES_ORDER = LANES  # top to bottom under the customer's actions
 LANE_NAMES = {"evidence": "Physical evidence", "frontstage": "Frontstage",
               "backstage": "Backstage", "support": "Support processes"}
 LINES = (  # (lane above, lane below, name): derived from the lanes, never stored

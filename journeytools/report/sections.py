@@ -528,3 +528,48 @@ def comparison(ctx: ReportContext) -> Html:
                     chart=chart_, stages=stages, pains=pains[:TOP_ROWS], delivered=delivered[:TOP_ROWS],
                     kpis=kpis, missing=False)
 
+
+def blueprint(ctx: ReportContext) -> Html:
+    """The service blueprint under this persona's journey (SPEC §8), when the workshop has one:
+    steps as columns grouped by stage, lanes top to bottom with the three lines between them,
+    failure points marked, and the root causes behind the top pain points."""
+    from .. import blueprint as bp
+
+    procs = bp.rows(ctx.ws, ctx.persona)
+    if not len(procs):
+        return Html("")
+    steps = journey(ctx.ws, ctx.persona)
+    pains = ctx.scores.pain_points
+    pain_text = dict(zip(pains["id"], pains["description"]))
+    shown_tps = list(dict.fromkeys(steps["touchpoint"]))
+    # touchpoints with processes but no step of this persona still belong to the blueprint
+    tp_stage = dict(zip(ctx.ws.touchpoints["id"], ctx.ws.touchpoints["stage"]))
+    order = {sid: i for i, sid in enumerate(ctx.ws.stage_ids)}
+    extra = sorted((t for t in dict.fromkeys(procs["touchpoint"]) if t not in shown_tps),
+                   key=lambda t: order.get(tp_stage.get(t, ""), len(order)))
+    tp_names = dict(zip(ctx.ws.touchpoints["id"], ctx.ws.touchpoints["name"]))
+    stage_names = {st.id: st.name for st in ctx.ws.stages}
+    columns = []
+    for tid in sorted(shown_tps + extra, key=lambda t: order.get(tp_stage.get(t, ""), len(order))):
+        mine = steps[steps["touchpoint"] == tid]
+        actions = [a for a in mine["action"] if a] if len(mine) else []
+        lanes = {}
+        for lane in bp.LANES_ORDER:
+            cell = procs[(procs["touchpoint"] == tid) & (procs["lane"] == lane)]
+            lanes[lane] = [{"text": r.text, "owner": r.owner, "system": r.system, "fails": r.fails,
+                            "status": r.status,
+                            "causes": [pain_text.get(c, c) for c in r.causes if c in pain_text]}
+                           for r in cell.itertuples()]
+        columns.append({"stage": stage_names.get(tp_stage.get(tid, ""), ""), "touchpoint": tp_names.get(tid, tid),
+                        "actions": actions, "lanes": lanes})
+    causes = bp.root_causes(ctx.ws, pains, ctx.persona)
+    top_ids = list(dict.fromkeys(causes["pain_point"]))[:TOP_ROWS]
+    roots = [{"rank": int(r.rank), "pain": r.description, "value": number(r.weighted_pain),
+              "process": r.process, "lane": bp.LANE_NAMES.get(r.lane, r.lane), "owner": r.owner or "—",
+              "system": r.system or "—", "fails": r.fails}
+             for r in causes[causes["pain_point"].isin(top_ids)].itertuples()]
+    teams = bp.pain_by_team(causes)
+    return _section("blueprint.html.j2", title="Service blueprint", name=ctx.name, columns=columns,
+                    lanes=[(lane, bp.LANE_NAMES[lane]) for lane in bp.LANES_ORDER], lines=bp.LINES,
+                    roots=roots, teams=[(t, number(v)) for t, v in teams.items()])
+
