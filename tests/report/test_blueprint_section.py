@@ -26,7 +26,8 @@ def test_blueprint_section_shows_lanes_lines_failures_and_root_causes(tmp_path):
                     "Line of visibility", "Backstage", "Line of internal interaction", "Support processes"]
     assert "⚠ Fails: Workshop calendar synced nightly" in page.get_text(" ", strip=True)
     assert "→ causes: No same-day slots shown" in page.get_text(" ", strip=True)
-    roots = [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in page.select("table.jt-roots tbody tr")]
+    roots = [[td.get_text(" ", strip=True) for td in tr.find_all("td")]
+             for tr in page.select("table.jt-roots tbody tr")]
     assert roots[0][1:] == ["No same-day slots shown", "24", "⚠ Workshop calendar synced nightly",
                             "Backstage", "Workshop", "Calendar"]
     assert "Pain by owning team" in html
