@@ -361,7 +361,7 @@ def build_reports(folder: str | os.PathLike, out: str | os.PathLike,
                 logging.getLogger("papermill").removeFilter(_mute)
     ordered = [results[p] for p in personas]
     result = BuildResult(out / "index.html", ordered)
-    overview = index_page.render(ws, ordered, out, brand, today)
+    overview = index_page.render(ws, ordered, out, brand, today, opts.compare)
     _write(result.index, overview)
     if "pdf" in opts.formats:  # SPEC §5: the overview for readers who only get PDFs
         try:

@@ -108,7 +108,43 @@ def _href(path: Path | None, out: Path) -> str:
     return quote(Path(os.path.relpath(path, out)).as_posix()) if path else ""
 
 
-def render(ws: Workshop, personas: Sequence[Any], out: Path, brand: dict[str, str], today: str) -> str:
+def _teams(ws: Workshop) -> dict[str, Any] | None:
+    """Pain by owning team across personas (SPEC §8): each persona's view of the pain its
+    blueprint processes cause, shared by the teams owning them; None without a blueprint."""
+    from .. import blueprint as bp
+    from ..scoring import pain_table
+
+    if not len(ws.blueprint):
+        return None
+    names = [str(n) for n in ws.personas["name"]]
+    by_persona = {pid: bp.pain_by_team(bp.root_causes(ws, pain_table(ws, pid), pid))
+                  for pid in ws.personas["id"]}
+    teams = sorted({t for s in by_persona.values() for t in s.index},
+                   key=lambda t: -sum(float(s.get(t, 0.0)) for s in by_persona.values()))
+    rows = [(t, [number(float(by_persona[p].get(t, 0.0))) for p in ws.personas["id"]],
+             number(sum(float(s.get(t, 0.0)) for s in by_persona.values()))) for t in teams]
+    return {"personas": names, "rows": rows}
+
+
+def _difference(ws: Workshop, compare: Path | None) -> dict[str, Any] | None:
+    """The pain heatmap's change from the current to the future state (SPEC §9), when there
+    are two states to compare."""
+    from ..compare import heatmap_change
+    from ..store.future import comparison_pair
+
+    pair = comparison_pair(ws, compare)
+    if pair is None:
+        return None
+    change = heatmap_change(*pair)
+    future = pair[1]
+    stage_names = {s.id: s.name for s in future.stages}
+    return {"stages": [stage_names.get(c, c) for c in change.columns],
+            "rows": [(future.persona_name(p), [("+" if v > 0 else "") + number(v) for v in row])
+                     for p, row in zip(change.index, change.to_numpy(float).tolist())]}
+
+
+def render(ws: Workshop, personas: Sequence[Any], out: Path, brand: dict[str, str], today: str,
+           compare: Path | None = None) -> str:
     """HTML of ``index.html``; links are relative so the folder can move (USB stick).
 
     Each persona links to the reports it has (``html`` and ``pdf`` of its result: a PDF-only
@@ -149,6 +185,6 @@ def render(ws: Workshop, personas: Sequence[Any], out: Path, brand: dict[str, st
         dates=dates, stale=stale, scope=str(ws.meta.get("scope") or ""),
         personas=rows, heatmap=heat, opportunities=_opportunities(scores), today=today,
         heatmap_top=top, heatmap_others=len(ws.personas) - top,
-        plan=_plan(ws, scores),
+        plan=_plan(ws, scores), teams=_teams(ws), difference=_difference(ws, compare),
         evidence=map_evidence(ws),  # shown once here, not in every persona report
         css=Markup(brand["css"])))  # the package's own stylesheet, not user text

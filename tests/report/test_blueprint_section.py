@@ -39,3 +39,39 @@ def test_no_blueprint_no_section_and_text_is_escaped(tmp_path):
     evil = BLUEPRINT.replace("Front desk rota", XSS_PAYLOADS[0].replace(",", " "))
     folder = write_workshop(tmp_path / "ws", blueprint=evil)
     assert_escaped(str(S.blueprint(S.context(folder, "commuter", "2026-11-25"))), XSS_PAYLOADS[0], images=False)
+
+
+def _overview(folder, tmp_path, compare=None) -> BeautifulSoup:
+    import journeytools as jt
+    from journeytools.report import index
+    from journeytools.report.build import PersonaResult
+    from journeytools.report.render import branding
+
+    ws = jt.load(folder)
+    people = [PersonaResult(p, n, True, html=tmp_path / f"{p}.html")
+              for p, n in zip(ws.personas["id"], ws.personas["name"])]
+    return BeautifulSoup(index.render(ws, people, tmp_path, branding(ws), "2026-11-25", compare), "html.parser")
+
+
+def test_overview_shows_pain_by_owning_team_and_the_future_difference(tmp_path):
+    from journeytools.store.future import new_future
+
+    folder = write_workshop(tmp_path / "ws", blueprint=BLUEPRINT)
+    page = _overview(folder, tmp_path)
+    teams = page.find(id="teams").find_next("table")
+    rows = {tr.find("th").get_text(strip=True): [td.get_text(strip=True) for td in tr.find_all("td")]
+            for tr in teams.select("tbody tr")}
+    # no-same-day is Carla's (weight 2): 4×3×2 = 24; phone-wait (3×2, everyone's) counts with
+    # each persona's weight: 12 for Carla, 6 for Ravi
+    assert rows == {"Workshop": ["24", "0", "24"], "Front desk": ["12", "6", "18"]}
+    assert page.find(id="difference") is None
+    future = new_future(tmp_path / "future", folder)
+    (future / "pain_points.csv").write_text((future / "pain_points.csv").read_text(encoding="utf-8")
+                                            .replace("phone-line,Phone rings out at lunchtime,3,2",
+                                                     "phone-line,Phone rings out at lunchtime,1,2"),
+                                            encoding="utf-8")
+    diff = _overview(future, tmp_path).find(id="difference").find_next("table")
+    cells = {tr.find("th").get_text(strip=True): [td.get_text(strip=True) for td in tr.find_all("td")]
+             for tr in diff.select("tbody tr")}
+    assert cells["Carla the commuter"] == ["0", "-8", "0"]   # (1 - 3) × 2 × her weight 2
+    assert cells["Ravi the racer"] == ["0", "-4", "0"]
