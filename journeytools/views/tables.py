@@ -500,8 +500,12 @@ def gaps(scores: Scores) -> Styler:
              "channel_not_served": "Channel not served",
              "touchpoint_without_owner": "Touchpoint without owner",
              "unaddressed_pain": "Painful and unaddressed",
-             "opportunity_addresses_nothing": "Idea addresses no pain point"}
-    frame = pd.DataFrame({"Gap": [kinds.get(g.kind, g.kind) for g in scores.gaps],
+             "opportunity_addresses_nothing": "Idea addresses no pain point",
+             "pain_without_process": "Pain with no process behind it",
+             "frontstage_without_backstage": "Frontstage without backstage",
+             "process_without_owner": "Process without owner"}
+    frame = pd.DataFrame({"Gap": [kinds.get(g.kind, g.kind.replace("_", " ").capitalize())
+                                  for g in scores.gaps],
                           "Details": [g.message for g in scores.gaps]})
     return table(frame, "Gaps in the map", empty="No gaps found.")
 
