@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # System packages the project needs on Debian: Chromium (browser tests, optional PDF route),
-# Pango and fonts (WeasyPrint PDFs), poppler (looking at PDFs), LibreOffice Calc (xlsx round trips). Installs only what is missing;
+# Pango and fonts (WeasyPrint PDFs), poppler (looking at PDFs), LibreOffice Calc and Impress (xlsx round
+# trips, decks rendered as a client's PowerPoint would). Installs only what is missing;
 # never downloads a browser of its own.
 set -euo pipefail
 need=()
@@ -8,7 +9,7 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 # LibreOffice (no GUI) opens the xlsx exports in tests as a client's spreadsheet would
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
-for pkg in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-liberation fonts-noto-core; do
+for pkg in libreoffice-impress-nogui libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-liberation fonts-noto-core; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
