@@ -444,11 +444,14 @@ def test_opportunities_notebook_in_jupyterlab(notebook: Notebook, lab: Lab) -> N
     impact = form.get_by_role("combobox", name="Impact")
     impact.select_option(impact.locator("option").filter(has_text="high").get_attribute("value"))
     typed(form.get_by_role("textbox", name="Owner"), "Logistics")
+    kind = form.get_by_role("combobox", name="Kind")  # its place in the plan per stage
+    kind.select_option(kind.locator("option").filter(has_text="product —").get_attribute("value"))
     form.get_by_role("button", name="Add idea").click()
     status = wait_status(form, "Added idea", "to opportunities.csv")
     new_id = re.search(r"Added idea (\S+) to", status).group(1)  # type: ignore[union-attr]
     idea = by_id(csv_path, new_id)
-    assert (idea["title"], idea["impact"], idea["owner"], idea["status"]) == (title, "2", "Logistics", "idea")
+    assert (idea["title"], idea["impact"], idea["owner"], idea["status"], idea["kind"]) == \
+        (title, "2", "Logistics", "idea", "product")
     assert sorted(idea["addresses"].split(";")) == ["chat-queue-wait", "missed-delivery"]
     assert jt.validate(lab.workshop).ok
 
