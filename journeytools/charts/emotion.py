@@ -23,7 +23,7 @@ from ..model.meta import Stage
 from ..model.workshop import Workshop
 from ..vocab import ELLIPSIS
 from ._draw import LABEL_GAP_PT, draw_faces, line_paths, note, place_labels, point_boxes, readable, renderer
-from ._text import clean, shorten, text_width, wrap
+from ._text import clean, fmt_number, fmt_signed, shorten, text_width, wrap
 from .theme import EMOTION_LABELS, Theme, new_figure, theme_for
 
 if TYPE_CHECKING:
@@ -322,7 +322,7 @@ def compare_states(current: Workshop, future: Workshop, persona: str) -> Figure:
             if pd.isna(r.delta):
                 continue
             color = "#0072B2" if r.delta > 0 else ("#D55E00" if r.delta < 0 else theme.muted)
-            label = "Δ 0" if abs(r.delta) < 0.05 else f"Δ {r.delta:+.1f}"
+            label = "Δ 0" if abs(r.delta) < 0.05 else f"Δ {fmt_signed(r.delta)}"
             ax.text(i + 0.5, 5.52, label, ha="center", va="center", fontsize=8.5,
                     weight="bold", color=color, gid=f"delta:{r.stage}")
         pname = current.persona_name(persona)
@@ -349,13 +349,13 @@ def compare_states(current: Workshop, future: Workshop, persona: str) -> Figure:
     better = deltas.dropna(subset=["delta"])
     alt = [f"Current versus future emotion curve of {pname} across {len(stages)} stages."]
     if len(cur):
-        alt.append(f"Current mean emotion {cur['emotion'].mean():.1f} with "
+        alt.append(f"Current mean emotion {fmt_number(cur['emotion'].mean())} with "
                    f"{int(cur['moment_of_truth'].sum())} moments of truth.")
     if len(fut):
-        alt.append(f"Future mean emotion {fut['emotion'].mean():.1f} with "
+        alt.append(f"Future mean emotion {fmt_number(fut['emotion'].mean())} with "
                    f"{int(fut['moment_of_truth'].sum())} moments of truth.")
     if len(better):
-        alt.append("Change by stage: " + ", ".join(f"{clean(r.name)} {r.delta:+.1f}"
+        alt.append("Change by stage: " + ", ".join(f"{clean(r.name)} {fmt_signed(r.delta)}"
                                                  for r in better.itertuples()) + ".")
     fig._jt_alt = " ".join(alt)  # type: ignore[attr-defined]  # chart metadata on the Figure
     return fig

@@ -36,6 +36,7 @@ from journeytools.charts._text import ELLIPSIS, shorten, wrap
 from journeytools.charts.export import figure_bytes, png_bytes
 from journeytools.charts.heatmaps import pain_matrix
 from journeytools.charts.theme import EMOTION_COLORS, OKABE_ITO, QUADRANT_COLORS
+from journeytools.vocab import number
 
 LOW_DPI = 40  # enough to run every draw step, cheap
 
@@ -321,7 +322,8 @@ def test_compare_states_shows_both_curves_and_stage_change(lug):
     for sid in lug.stage_ids:
         d = deltas.loc[sid, "delta"]
         if pd.notna(d):
-            assert one(fig, f"delta:{sid}").get_text() == (f"Δ {d:+.1f}" if abs(d) >= 0.05 else "Δ 0")
+            want = "Δ 0" if abs(d) < 0.05 else f"Δ {'+' if d > 0 else '−'}{number(abs(d))}"
+            assert one(fig, f"delta:{sid}").get_text() == want
     assert (deltas["delta"].dropna() >= 0).all() and (deltas["delta"].dropna() > 0).any()
 
 
