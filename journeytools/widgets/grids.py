@@ -43,7 +43,8 @@ class GridRow:
         self.cells = cells
         self.remove = w.Checkbox(False, description="remove", indent=False,
                                  layout=w.Layout(width="6em")).add_class("jt-remove")
-        self.message = w.HTML().add_class("jt-row-message")
+        # the message never shrinks to nothing at the end of a wide row
+        self.message = w.HTML(layout=w.Layout(flex="1 0 14em")).add_class("jt-row-message")
         self.box = w.HBox([*cells.values(), self.remove, self.message]).add_class("jt-grid-row")
 
     def values(self) -> dict[str, str]:
@@ -67,6 +68,7 @@ class TableGrid(Editor):
         super().__init__(folder, chart, **kwargs)
         self.fixed = dict(fixed or {})
         self.rows: list[GridRow] = []
+        self.layout.overflow_x = "auto"  # a grid wider than the notebook scrolls sideways as one
         self._build()
 
     # -- building ----------------------------------------------------------------------------
@@ -79,7 +81,8 @@ class TableGrid(Editor):
         return keep
 
     def _cell(self, col: GridColumn, value: str) -> w.ValueWidget:
-        layout = w.Layout(width=col.width)
+        # fixed width (no flex shrinking), so every cell stays under its heading in a wide grid
+        layout = w.Layout(width=col.width, flex="0 0 auto")
         if col.options is not None:
             opts = col.options(self.ws)
             if value not in [v for _, v in opts]:
@@ -109,7 +112,8 @@ class TableGrid(Editor):
 
     def _build(self) -> None:
         self.rows = [self._row(i) for i in self._visible()]
-        header = w.HBox([w.HTML(f"<b>{html.escape(c.label)}</b>", layout=w.Layout(width=c.width))
+        header = w.HBox([w.HTML(f"<b>{html.escape(c.label)}</b>",
+                                layout=w.Layout(width=c.width, flex="0 0 auto"))
                          for c in self.columns]).add_class("jt-grid-header")
         add = w.Button(description=f"Add {self.noun}", icon="plus",
                        layout=w.Layout(width="auto")).add_class("jt-add-row")
@@ -282,7 +286,7 @@ class OpportunityGrid(TableGrid):
         GridColumn("effort", "Effort (p-m)", "6em"),
         GridColumn("ease", "Ease 1–10", "5em"),
         GridColumn("kind", "Kind", "9em", _enum(OPPORTUNITY_KINDS)),
-        GridColumn("stage", "Stage", "10em", _stages_or_blank),
+        GridColumn("stage", "Stage", "9em", _stages_or_blank),
         GridColumn("owner", "Owner", "9em"),
         GridColumn("status", "Status", "8em", _enum(STATUSES)),
     )
