@@ -290,15 +290,33 @@ def build_reports(folder: str | os.PathLike, out: str | os.PathLike,
                 _write(res.html, html)
             if "pdf" in opts.formats:
                 res.pdf = out / f"{pid}.pdf"
-                if pdf_pool is not None:
-                    pdf_pool.submit(write_pdf, html, res.pdf, opts.pdf_engine).result()
-                else:
-                    write_pdf(html, res.pdf, opts.pdf_engine)
+                print_pdf(html, res.pdf)
             res.ok = True
         except Exception as exc:
             res.error = f"rendering failed: {type(exc).__name__}: {exc}"
         tick(pid if res.ok else f"{pid} failed")
         return res
+
+    def print_pdf(html: str, path: Path) -> None:
+        if pdf_pool is not None:
+            pdf_pool.submit(write_pdf, html, path, opts.pdf_engine).result()
+        else:
+            write_pdf(html, path, opts.pdf_engine)
+
+    def overview() -> BuildResult:
+        """index.html, and index.pdf when PDFs are asked for (SPEC §5: the overview for
+        readers who only get PDFs), printed by a PDF worker that has WeasyPrint loaded."""
+        ordered = [results[p] for p in personas]
+        result = BuildResult(out / "index.html", ordered)
+        html = index_page.render(ws, ordered, out, brand, today, opts.compare)
+        _write(result.index, html)
+        if "pdf" in opts.formats:
+            try:
+                print_pdf(html, out / "index.pdf")
+                result.index_pdf = out / "index.pdf"
+            except Exception as exc:  # the persona reports are done: report it, as for a persona
+                result.index_error = f"rendering failed: {type(exc).__name__}: {exc}"
+        return result
 
     def stop_everything() -> None:
         """Kill every kernel and worker this run started, now; wait (briefly) for the persona
@@ -343,6 +361,7 @@ def build_reports(folder: str | os.PathLike, out: str | os.PathLike,
             ex = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="jt-report")
             for res in ex.map(one, personas):
                 results[res.id] = res
+            result = overview()
             finished = True
         finally:
             try:
@@ -359,16 +378,6 @@ def build_reports(folder: str | os.PathLike, out: str | os.PathLike,
                 raise
             finally:
                 logging.getLogger("papermill").removeFilter(_mute)
-    ordered = [results[p] for p in personas]
-    result = BuildResult(out / "index.html", ordered)
-    overview = index_page.render(ws, ordered, out, brand, today, opts.compare)
-    _write(result.index, overview)
-    if "pdf" in opts.formats:  # SPEC §5: the overview for readers who only get PDFs
-        try:
-            write_pdf(overview, out / "index.pdf", opts.pdf_engine)
-            result.index_pdf = out / "index.pdf"
-        except Exception as exc:  # the persona reports are done: report it, as for a persona
-            result.index_error = f"rendering failed: {type(exc).__name__}: {exc}"
     return result
 
 
