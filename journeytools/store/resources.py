@@ -89,7 +89,9 @@ def copy_notebooks(target: str | os.PathLike, overwrite: bool = False) -> list[P
             shutil.copyfile(src, dst)
             written.append(dst)
     examples = resource_dir("workshops")
-    for example in sorted(p for p in examples.iterdir() if (p / "workshop.yml").is_file()):
+    # workshops, and portfolios of them (whose journeys point at sibling examples, copied too)
+    for example in sorted(p for p in examples.iterdir()
+                          if (p / "workshop.yml").is_file() or (p / "portfolio.yml").is_file()):
         if example.name == "my-first-map":
             continue
         dst = root / "workshops" / example.name
