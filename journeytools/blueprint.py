@@ -60,6 +60,17 @@ def rows(ws: Workshop, persona: str | None = None) -> pd.DataFrame:
     return out.drop(columns=["lane_pos", "file_pos"]).reset_index(drop=True)
 
 
+def persona_rows(ws: Workshop, persona: str, pains: pd.DataFrame) -> pd.DataFrame:
+    """The blueprint under one persona's journey: its rows at the touchpoints the persona
+    visits, and at any touchpoint whose processes cause a pain point of ``pains`` (its view)."""
+    procs = rows(ws, persona)
+    steps = ws.steps
+    visited = set(steps.loc[steps["persona"] == persona, "touchpoint"]) if len(steps) else set()
+    mine = set(pains["id"])
+    causing = {t for t, causes in zip(procs["touchpoint"], procs["causes"]) if mine & set(causes)}
+    return procs[procs["touchpoint"].isin(visited | causing)].reset_index(drop=True)
+
+
 def root_causes(ws: Workshop, pains: pd.DataFrame, persona: str | None = None) -> pd.DataFrame:
     """Pain point → the process that causes it → lane → owner → system, in pain rank order
     (``pains``: a ranked pain table, the map's or a persona's view)."""

@@ -174,11 +174,40 @@ def persona_section(ws: Workshop, persona: str, diagram: bool = True, top: int =
         out += ["Not yet scored: " + "; ".join(
             f"{inline(r.title)} (missing {', '.join(r.missing)})" for r in unscored.itertuples()), ""]
 
+    out += blueprint_lines(ws, persona, pain_table(ws, persona))
+
     found = [g for g in find_gaps(ws, persona) if g.kind in PERSONA_GAPS]
     out += ["### Gaps", ""]
     out += [f"- {inline(g.message)}" for g in found] or ["_None found._"]
     out.append("")
     return "\n".join(out)
+
+
+def blueprint_lines(ws: Workshop, persona: str, pains: pd.DataFrame) -> list[str]:
+    """The persona's service blueprint as a table (touchpoint, lane, process, owner, system) and
+    the root causes of its pain points; nothing when the workshop has no blueprint."""
+    from .. import blueprint as bp
+
+    procs = bp.persona_rows(ws, persona, pains)
+    if not len(procs):
+        return []
+    tp_names = dict(zip(ws.touchpoints["id"], ws.touchpoints["name"]))
+    order = {tid: i for i, tid in enumerate(dict.fromkeys(journey(ws, persona)["touchpoint"]))}
+    procs = procs.assign(_o=procs["touchpoint"].map(order).fillna(len(order))).sort_values(
+        "_o", kind="mergesort")
+    out = ["### Service blueprint", "",
+           table(["Touchpoint", "Lane", "Process", "Owner", "System", "Fails", "Causes"],
+                 ([tp_names.get(r.touchpoint, r.touchpoint), bp.LANE_NAMES.get(r.lane, r.lane), r.text,
+                   r.owner or "–", r.system or "–", "⚠ yes" if r.fails else "", ", ".join(r.causes)]
+                  for r in procs.itertuples(index=False))), ""]
+    causes = bp.root_causes(ws, pains, persona)
+    if len(causes):
+        out += ["Root causes behind the pain points:", ""]
+        out += [f"- {inline(r.description)} ({_num(r.weighted_pain)}) ← {inline(r.process)} "
+                f"({bp.LANE_NAMES.get(r.lane, r.lane).lower()}, {inline(r.owner or 'no owner')})"
+                for r in causes.itertuples(index=False)]
+        out.append("")
+    return out
 
 
 def plan_section(ws: Workshop, persona: str | None = None) -> str:

@@ -535,11 +535,11 @@ def blueprint(ctx: ReportContext) -> Html:
     failure points marked, and the root causes behind the top pain points."""
     from .. import blueprint as bp
 
-    procs = bp.rows(ctx.ws, ctx.persona)
+    pains = ctx.scores.pain_points
+    procs = bp.persona_rows(ctx.ws, ctx.persona, pains)
     if not len(procs):
         return Html("")
     steps = journey(ctx.ws, ctx.persona)
-    pains = ctx.scores.pain_points
     pain_text = dict(zip(pains["id"], pains["description"]))
     shown_tps = list(dict.fromkeys(steps["touchpoint"]))
     # touchpoints with processes but no step of this persona still belong to the blueprint

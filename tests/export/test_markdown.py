@@ -96,7 +96,8 @@ def test_plan_per_stage_groups_kinds_in_stage_order(luggage: Path) -> None:
     assert plan["Purchase"][0] == ["Fix", "Fix the add-to-cart 'Unknown error'", "E-commerce engineering",
                                    "in-progress", "1"]
     assert plan["Consideration"][-1][1:] == ["Limited pink Cabin 55 colourway", "Merchandising", "idea", "–"]
-    assert plan["Delivery"] == []
+    assert [r[:4] for r in plan["Delivery"]] == [["Fix", "Choose the day or a parcel locker", "Logistics",
+                                                  "planned"]]
 
 
 def test_plan_of_one_persona_and_without_dropped_ones(luggage: Path) -> None:
@@ -111,3 +112,17 @@ def test_plan_of_one_persona_and_without_dropped_ones(luggage: Path) -> None:
     mine = set(opportunity_table(ws, "andy")["title"]) - {"Customer posts in paid social"}
     assert titles == mine and "Customer posts in paid social" not in text.split("## Plan per stage")[1]
     assert "1 dropped opportunity is left out of the plan." in render(ws)
+
+
+def test_blueprint_table_and_root_causes_per_persona(luggage: Path) -> None:
+    text = render(jt.load(luggage), "mia")
+    bp = text.split("### Service blueprint")[1].split("### Gaps")[0]
+    assert "| Add to cart and cart page | Support processes | Hourly stock-sync job" in bp
+    assert "E-commerce engineering" in bp and "⚠ yes" in bp
+    causes = [line for line in bp.splitlines() if line.startswith("- ")]
+    assert causes and all(" ← " in line for line in causes)
+    assert any("stock-sync job" in line and "e-commerce engineering" not in line.lower().split("←")[0]
+               for line in causes)
+    # a map without a blueprint has no such section
+    (luggage / "blueprint.csv").unlink()
+    assert "### Service blueprint" not in render(jt.load(luggage), "mia")
