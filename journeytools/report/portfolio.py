@@ -30,7 +30,9 @@ from .render import brand_of, write_pdf
 
 T = TypeVar("T")
 JourneyRunner = Callable[[Callable[[str], T], Sequence[str]], list[T]]
-TOP_OPPORTUNITIES = 15
+TOP_OPPORTUNITIES = 25
+# The link back from a journey's own overview to the portfolio's (static markup, no user text).
+BACK_LINK = '<nav aria-label="Portfolio"><a class="jt-back" href="../index.html">All journeys</a></nav>\n'
 
 
 def one_by_one(work: Callable[[str], T], names: Sequence[str]) -> list[T]:
@@ -66,8 +68,10 @@ def build_portfolio(folder: str | os.PathLike, out: str | os.PathLike,
         def tick(label: str, n: int, total: int) -> None:
             if progress:
                 progress(f"{name}: {label}", n, total)
-        return build_reports(pf.folders[name], out / name,
-                             ReportOptions(**{**opts.__dict__, "personas": ()}), progress=tick)
+        result = build_reports(pf.folders[name], out / name,
+                               ReportOptions(**{**opts.__dict__, "personas": ()}), progress=tick)
+        link_back(result.index)
+        return result
 
     results = dict(zip(names, run_journeys(one, names)))
     result = PortfolioResult(out / "index.html", results)
@@ -83,6 +87,16 @@ def build_portfolio(folder: str | os.PathLike, out: str | os.PathLike,
     return result
 
 
+def link_back(index: Path) -> None:
+    """Add a link to the portfolio overview (``../index.html``) in a journey's own overview,
+    beside its brand header; done where the journey ran, so any runner gets it."""
+    if not index.is_file():
+        return
+    page = index.read_text(encoding="utf-8")
+    if BACK_LINK not in page and "</header>" in page:
+        index.write_text(page.replace("</header>", BACK_LINK + "</header>", 1), encoding="utf-8")
+
+
 def _href(path: Path | None, out: Path) -> str:
     return quote(Path(os.path.relpath(path, out)).as_posix()) if path else ""
 
@@ -95,11 +109,14 @@ def render(pf: Portfolio, results: dict[str, BuildResult], out: Path, today: dt.
     review = across.to_review(table)
     matrix = across.persona_matrix(ws_by_name)
     names = across.persona_names(ws_by_name, pf.library)
-    opps = across.opportunities(ws_by_name, scored).head(TOP_OPPORTUNITIES)
+    ranked = across.opportunities(ws_by_name, scored)
+    opps = ranked.head(TOP_OPPORTUNITIES)
     kpis = across.kpis(ws_by_name)
     titles = dict(zip(table["journey"], table["title"]))
+    members = {j: set(ws.personas["id"]) for j, ws in ws_by_name.items()}
     journeys = [{
         "name": r.journey, "title": r.title, "state": r.state, "personas": r.personas,
+        "persona_names": ", ".join(names.get(p, p) for p in ws_by_name[r.journey].personas["id"]),
         "hottest": f"{r.hottest_stage} ({number(r.hottest_pain)})" if r.hottest_stage else "—",
         "top_pain": f"{r.top_pain} ({number(r.top_pain_value)})" if r.top_pain else "—",
         "reviewed": r.reviewed, "stale": r.stale,
@@ -111,11 +128,12 @@ def render(pf: Portfolio, results: dict[str, BuildResult], out: Path, today: dt.
         today=today.isoformat(), journeys=journeys,
         review=[{"title": r.title, "due": r.review_due, "stale": r.stale} for r in review.itertuples()],
         matrix_columns=[titles[c] for c in matrix.columns],
-        matrix=[(names.get(p, p), [number(v) for v in row]) for p, row in
-                zip(matrix.index, matrix.to_numpy(float).tolist())],
+        matrix=[(names.get(p, p), [number(v) if p in members[j] else "–" for j, v in zip(matrix.columns, row)])
+                for p, row in zip(matrix.index, matrix.to_numpy(float).tolist())],
         opportunities=[{"rank": r.rank, "title": r.title, "pain_relieved": number(r.pain_relieved),
                         "rice": number(r.rice), "journeys": ", ".join(titles[j] for j in r.journeys),
-                        "owner": r.owner, "status": r.status} for r in opps.itertuples()],
+                        "kind": r.kind, "owner": r.owner, "status": r.status} for r in opps.itertuples()],
+        opportunities_total=len(ranked),
         kpis=[{"journey": titles.get(r.journey, r.journey), "id": r.id, "metric": r.metric,
                "baseline": number(r.baseline), "current": number(r.value), "target": number(r.target),
                "status": r.status} for r in kpis.itertuples()] if len(kpis) else [],
