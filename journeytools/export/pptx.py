@@ -556,6 +556,8 @@ class _Deck:
             slide = self.slide(f"{name}: top pain points")
             self.text(slide, MARGIN_IN, BODY_TOP_IN, BODY_W, 1, ["No pain points recorded yet."], size=16)
 
+        self.blueprint_slides(persona, name)
+
         opps = opportunities(ws, persona)
         scored = opps[opps["scored"]].head(TOP_OPPORTUNITIES)
         unscored = opps[~opps["scored"]]
@@ -577,6 +579,36 @@ class _Deck:
             self.text(slide, MARGIN_IN, BODY_TOP_IN, BODY_W, 1, ["No scored opportunities yet."], size=16)
         if note:
             self.text(slide, MARGIN_IN, BODY_BOTTOM_IN - 0.45, BODY_W, 0.4, [note], size=11, colour=GREY)
+
+    def blueprint_slides(self, persona: str, name: str) -> None:
+        """The service blueprint under the persona's journey (SPEC §8) and the root causes of
+        its pain points: which process, lane, team and system; nothing without a blueprint."""
+        from .. import blueprint as bp
+
+        pains = pain_table(self.ws, persona)
+        procs = bp.persona_rows(self.ws, persona, pains)
+        if not len(procs):
+            return
+        tp_names = dict(zip(self.ws.touchpoints["id"], self.ws.touchpoints["name"]))
+        order = {t: i for i, t in enumerate(dict.fromkeys(journey(self.ws, persona)["touchpoint"]))}
+        procs = procs.assign(_o=procs["touchpoint"].map(order).fillna(len(order))).sort_values(
+            "_o", kind="mergesort")
+        table = _Table(["Touchpoint", "Lane", "Process", "Owner · system", "Fails"],
+                       [2.2, 1.6, 5.6, 2.0, 0.73], group=1)
+        table.rows = [[_paras(one_line(tp_names.get(r.touchpoint, r.touchpoint))),
+                       _paras(bp.LANE_NAMES.get(r.lane, r.lane)), _paras(one_line(r.text)),
+                       _paras(" · ".join(x for x in (r.owner, r.system) if x) or "–"),
+                       _paras("⚠ yes" if r.fails else "")] for r in procs.itertuples()]
+        self.tables(f"{name}: service blueprint", table)
+        causes = bp.root_causes(self.ws, pains, persona).head(TOP_PAINS * 2)
+        if len(causes):
+            table = _Table(["#", "Pain point", "Caused by", "Lane", "Owner", "System"],
+                           [0.5, 3.4, 4.0, 1.5, 1.5, 1.23], group=2)
+            table.rows = [[_paras(str(int(r.rank))), _paras(f"{one_line(r.description)}\n{number(r.weighted_pain)}"),
+                           _paras(("⚠ " if r.fails else "") + one_line(r.process)),
+                           _paras(bp.LANE_NAMES.get(r.lane, r.lane)), _paras(r.owner or "no owner"),
+                           _paras(r.system or "–")] for r in causes.itertuples()]
+            self.tables(f"{name}: root causes of the pain points", table)
 
     def glance_slide(self, persona: str, name: str) -> None:
         """Who the persona is and what stands out: segment, quote, hottest stage, lowest moment,

@@ -232,3 +232,22 @@ def test_libreoffice_draws_every_table_inside_its_slide(which: str, request: pyt
                     for cell in row:
                         for word in re.findall(r"\w{3,}", cell)[-1:]:
                             assert word in body, (i + 1, word, cell)
+
+
+def test_blueprint_slides_name_processes_owners_and_root_causes(luggage):
+    import journeytools as jt
+    from journeytools.export.pptx import build
+
+    deck = build(jt.load(luggage), "mia")
+    titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
+    assert "Mia: service blueprint" in titles and "Mia: root causes of the pain points" in titles
+    texts = []
+    for slide in deck.slides:
+        if slide.shapes.title is not None and slide.shapes.title.text.startswith("Mia: root causes"):
+            for shape in slide.shapes:
+                if shape.has_table:
+                    texts += [c.text for row in shape.table.rows for c in row.cells]
+    assert any("stock-sync job" in t for t in texts) and "E-commerce engineering" in texts
+    (luggage / "blueprint.csv").unlink()
+    plain = build(jt.load(luggage), "mia")
+    assert not [s for s in plain.slides if s.shapes.title is not None and "blueprint" in s.shapes.title.text]
