@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
 
 __all__ = ["DEFAULT_PORTFOLIO", "check", "journeys", "kpis", "locate", "opportunities",
-           "persona_matrix", "to_review"]
+           "labels", "persona_matrix", "to_review"]
 
 DEFAULT_PORTFOLIO = "../workshops/luggage-portfolio"  # relative to the notebooks folder
 
@@ -67,15 +67,24 @@ def journeys(pf: Portfolio, today: dt.date | None = None) -> Styler:
     return table(frame, "Journeys: state, personas, hottest stage and top pain point")
 
 
+def labels(pf: Portfolio) -> dict[str, str]:
+    """Journey name → the label shown: its title, with the folder name when titles repeat."""
+    titles = {name: ws.title or name for name, ws in pf.journeys.items()}
+    repeated = {t for t in titles.values() if list(titles.values()).count(t) > 1}
+    return {name: f"{t} ({name})" if t in repeated else t for name, t in titles.items()}
+
+
 def persona_matrix(pf: Portfolio) -> Styler:
     """Each persona's total weighted pain per journey (the persona view summed over stages)."""
     m = across.persona_matrix(pf.journeys)
     names = across.persona_names(pf.journeys, pf.library)
-    titles = {name: ws.title for name, ws in pf.journeys.items()}
+    titles = labels(pf)
     frame = pd.DataFrame({"persona": [names.get(p, p) for p in m.index]})
     for col in m.columns:
-        frame[titles[col]] = [number(v) if v else "—" for v in m[col]]
-    return table(frame, "Pain by persona and journey (— : not in that journey)")
+        members = set(pf.journeys[col].personas["id"])
+        frame[titles[col]] = [number(v) if p in members else "–" for p, v in zip(m.index, m[col])]
+    # the column headers are journey titles: user text, escaped like the cells
+    return table(frame, "Pain by persona and journey (–: not in that journey)").format_index(escape="html", axis=1)
 
 
 def opportunities(pf: Portfolio, top: int | None = None) -> Styler:
@@ -83,7 +92,7 @@ def opportunities(pf: Portfolio, top: int | None = None) -> Styler:
     them, or the ``top`` ones)."""
     o = across.opportunities(pf.journeys)
     o = o if top is None else o.head(top)
-    titles = {name: ws.title for name, ws in pf.journeys.items()}
+    titles = labels(pf)
     frame = pd.DataFrame({
         "#": o["rank"], "opportunity": o["title"], "pain relieved": [number(v) for v in o["pain_relieved"]],
         "RICE": [number(v) if not pd.isna(v) else "not scored" for v in o["rice"]],
@@ -107,7 +116,7 @@ def to_review(pf: Portfolio, today: dt.date | None = None) -> Styler:
 def kpis(pf: Portfolio) -> Styler:
     """Every journey's KPIs with baseline, current, target and status."""
     k = across.kpis(pf.journeys)
-    titles = {name: ws.title for name, ws in pf.journeys.items()}
+    titles = labels(pf)
     if not len(k):
         return table(pd.DataFrame(), "KPIs across journeys", empty="No KPIs yet.")
     frame = pd.DataFrame({
