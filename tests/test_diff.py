@@ -462,6 +462,19 @@ def test_removed_pain_point_says_where_it_ranked(base: jt.Workshop) -> None:
     assert "| no-pink | removed |" in to_markdown(d)
 
 
+def test_blueprint_rows_in_markdown_are_named_by_lane_and_touchpoint() -> None:
+    """The future-state example against its current map: blueprint rows changed, added and
+    removed, one of them for a single persona (markdown once crashed on blueprint keys)."""
+    current = jt.load(WORKSHOPS / "holiday-booking")
+    future = jt.load(WORKSHOPS / "holiday-booking-future")
+    future.blueprint.loc[future.blueprint.index[0], "persona"] = "priya"
+    md = to_markdown(diff(current, future))
+    assert "| frontstage at hotel-search | removed |" in md
+    assert "| frontstage at hotel-search for priya | added |" in md
+    assert "| frontstage at price-hold | added |" in md
+    assert "| support at phone-booking | removed |" in md
+
+
 def test_to_json_is_to_dict(base: jt.Workshop) -> None:
     new = edited(base)
     set_cell(new, "pain_points", {"id": "no-pink"}, "severity", 5)

@@ -287,6 +287,10 @@ def _key_words(r: RowChange) -> str:
     if r.table == "steps":
         visit = f" (visit {k['occurrence']})" if k["occurrence"] > 1 else ""
         return f"{k['persona']} at {k['touchpoint']}{visit}"
+    if r.table == "blueprint":  # keyed by touchpoint, lane and persona, like compute._label
+        who = f" for {k['persona']}" if k.get("persona") not in (None, "", "*") else ""
+        n = f" (#{k['occurrence']})" if k["occurrence"] > 1 else ""
+        return f"{k['lane']} at {k['touchpoint']}{who}{n}"
     at = f" at {k['at']}" if k.get("at") else ""
     return f"{k['voter']} for {k['item']}{at}"
 
