@@ -3,10 +3,12 @@
 Every write goes through the concurrent-safe appends (``jt.add_pain_point``, ``jt.add_opportunity``,
 ``jt.add_vote``): under the folder lock, re-reading before writing, so many browsers can add at
 once without losing rows or overspending a budget. Widgets only collect values; every piece of
-HTML on the page comes from ``render`` (autoescaped templates), messages next to the button
-that caused them. Participants are not trusted as the facilitator is: text a spreadsheet would
-run as a formula (``=…``, ``+…``, ``-…``, ``@…``) is refused by the appends, and the message
-says why while the form keeps the text for rewording.
+HTML on the page comes from ``render`` (autoescaped templates), each message under the button
+that caused them, in words (names from the map, never ids) and in an area the room's page
+announces to screen readers (class ``jt-live``). One column, so a phone shows it all; an empty
+list is replaced by a hint saying why and what to do. Participants are not trusted as the
+facilitator is: text a spreadsheet would run as a formula (``=…``, ``+…``, ``-…``, ``@…``) is
+refused by the appends, and the message says why while the form keeps the text for rewording.
 
 >>> room = ParticipantRoom("workshops/luggage-store")   # doctest: +SKIP
 >>> room                                                # in a notebook: shows the page
