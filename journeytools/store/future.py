@@ -36,6 +36,9 @@ def new_future(target: str | os.PathLike, current: str | os.PathLike) -> Path:
     ws.meta = meta
     ws.votes = ws.votes.iloc[0:0]
     save(ws, target)
+    from .starters import write_evidence_readme  # starters imports the folder store too
+
+    write_evidence_readme(target)
     return target
 
 
