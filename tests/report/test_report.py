@@ -67,9 +67,16 @@ def test_persona_html_content(luggage_reports):
     assert jt_escape(s.opportunities.iloc[0]["title"]) in html
     assert "Evidence · analytics" in html and "Assumption" in html
     assert "Moments of truth" in html
-    assert "Funnel from analytics" in html and "Possible pain point at" in html  # evidence/
-    assert "better than baseline" in html  # KPIs against baseline and target
-    assert "Assumed vs measured" in html and 'alt="KPI progress: cart-conversion 25%' in html
+    # evidence/: the persona's part here (Greta reaches the checkout the funnel flags), the
+    # map's funnel, assumed-vs-measured and KPIs once, in the overview
+    assert 'href="index.html#evidence"' in html and "Mia's touchpoints in the analytics funnel" in html
+    assert "Funnel from analytics" not in html and "better than baseline" not in html
+    assert "Possible pain point at" in (out / "greta.html").read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Funnel from analytics" in index and "Possible pain point at" in index
+    assert "better than baseline" in index  # KPIs against baseline and target
+    assert "Assumed vs measured" in index  # KPIs by name, not id (issue 16 §5)
+    assert 'alt="KPI progress from baseline (0%) to target (100%): Conversion · Add to cart and cart page 25%' in index
     # no code, no prompts, no network
     assert "S.header" not in html and "ctx = S.context" not in html
     assert "class=\"jp-InputArea" not in html and "jp-OutputPrompt\">Out[" not in html
