@@ -172,6 +172,7 @@ def place_labels(fig: Figure, ax: Axes, items: Sequence[dict[str, Any]],
             ann.set_gid(it["gid"])
         best, best_score, best_bb = None, float("inf"), None
         anchor = ax.transData.transform((it["x"], it["y"]))
+        others = [b for b in soft if not b.contains(*anchor)]  # markers but the labelled one
         for i, (dx, dy, ha, va) in enumerate(candidates(r, side)):
             ann.set_position((dx, dy))
             ann.set_horizontalalignment(ha)
@@ -179,8 +180,9 @@ def place_labels(fig: Figure, ax: Axes, items: Sequence[dict[str, Any]],
             ann.update_positions(rend)
             bb = Text.get_window_extent(ann, rend).padded(gap)
             score = _cost(bb, hard, soft, lines, frame, page) + i * 1e-3
-            if abs(dx) > 1.5 * r or abs(dy) > 1.5 * r:  # a leader line: it should not cut a label
-                score += 2 * bb.width * bb.height * _crossings_of_leader(anchor, bb, hard)
+            if abs(dx) > 1.5 * r or abs(dy) > 1.5 * r:  # a leader line: through no label, no other point
+                score += bb.width * bb.height * (2 * _crossings_of_leader(anchor, bb, hard)
+                                                 + _crossings_of_leader(anchor, bb, others))
             if score < best_score:
                 best, best_score, best_bb = (dx, dy, ha, va), score, bb
             if score < 1:
@@ -211,12 +213,16 @@ def _outside(bb: Bbox, frame: BboxBase) -> float:
 
 def _cost(bb: Bbox, hard: Sequence[Bbox], soft: Sequence[Bbox], lines: Sequence[Path],
           frame: BboxBase, page: BboxBase) -> float:
-    """How bad a label box is: covering a label or leaving the figure first, then covering
-    markers, crossing lines (half the label's area each) and leaving the axes."""
+    """How bad a label box is: covering a label or leaving the figure first; then, each costing
+    more than half the label's area so that a near miss always wins: hiding a marker, leaving
+    the axes (onto the ticks), crossing a line."""
     covered = sum(_overlap(bb, p) for p in hard) + _outside(bb, page)
-    crossed = 0.5 * bb.width * bb.height * _crossings(bb, lines) if lines else 0.0
-    return (HARD + covered if covered > 0 else 0.0) + sum(_overlap(bb, p) for p in soft) + \
-        crossed + 4 * _outside(bb, frame)
+    area = bb.width * bb.height
+    hidden = [o for o in (_overlap(bb, p) for p in soft) if o > 0]
+    out = _outside(bb, frame)
+    crossed = _crossings(bb, lines) if lines else 0
+    return (HARD + covered if covered > 0 else 0.0) + sum(0.8 * area + 3 * o for o in hidden) + \
+        (0.8 * area + 4 * out if out > 0 else 0.0) + 0.5 * area * crossed
 
 
 def point_boxes(ax: Axes, xs: Sequence[float], ys: Sequence[float], radius_pt: Sequence[float] | float,

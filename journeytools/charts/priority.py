@@ -39,6 +39,7 @@ MEANINGS = {
     "money pit": "low value, high effort: rethink or drop",
 }
 KEY_WIDTH_PT = 150.0  # the key's text column
+MARGIN = 0.04  # of the axis range, left of effort 0 (and 1.5 times that below value 0)
 
 # Corner of the axes where each quadrant's name goes: (x, y, ha, va) in axes fraction.
 CORNERS = {
@@ -132,9 +133,12 @@ def priority_matrix(ws: Workshop, persona: str | None = None, *, max_points: int
         xmax = max(float(np.nanmax(x)), me if me == me else 0.0) * 1.18
         ymax = max(float(np.nanmax(y)), mv if mv == mv else 0.0) * 1.18
         xmax, ymax = xmax or 1.0, ymax or 1.0
-        ax.set_xlim(0, xmax)
-        ax.set_ylim(0, ymax)
-        _quadrant_backgrounds(ax, theme, me, mv, xmax, ymax)
+        # a margin below and left of 0: the quadrant names in the corners and the labels of
+        # points near the origin get room of their own
+        x0, y0 = -xmax * MARGIN, -ymax * MARGIN * 1.5
+        ax.set_xlim(x0, xmax)
+        ax.set_ylim(y0, ymax)
+        _quadrant_backgrounds(ax, theme, me, mv, (x0, y0, xmax, ymax))
         colors = [theme.quadrant_color(q) for q in pts["quadrant"]]
         sc = ax.scatter(x, y, s=pts["size"].to_numpy(float), c=colors, alpha=0.9, edgecolors="white",
                         linewidths=1.2, zorder=4)
@@ -229,11 +233,13 @@ def _size_steps(largest: float) -> list[float]:
     return [s for s in steps if s > 0]
 
 
-def _quadrant_backgrounds(ax: Axes, theme: Theme, me: float, mv: float, xmax: float, ymax: float) -> None:
+def _quadrant_backgrounds(ax: Axes, theme: Theme, me: float, mv: float,
+                          limits: tuple[float, float, float, float]) -> None:
     if me != me or mv != mv:
         return
-    regions = {"quick win": (0, mv, me, ymax), "big bet": (me, mv, xmax, ymax),
-               "fill-in": (0, 0, me, mv), "money pit": (me, 0, xmax, mv)}
+    left, bottom, right, top = limits
+    regions = {"quick win": (left, mv, me, top), "big bet": (me, mv, right, top),
+               "fill-in": (left, bottom, me, mv), "money pit": (me, bottom, right, mv)}
     for q, (x0, y0, x1, y1) in regions.items():
         if x1 > x0 and y1 > y0:
             ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fc=theme.quadrant_color(q), alpha=0.07,
