@@ -13,6 +13,7 @@ widgets only when ``interactive`` is true and draw tables and charts in ordinary
 from __future__ import annotations
 
 from ._base import ChartPanel, Editor, check_cell
+from .blueprint import BlueprintForm
 from .forms import OpportunityForm, PainPointForm, PersonaForm, ReviewForm, ScopeForm
 from .grids import GridColumn, OpportunityGrid, StepGrid, TableGrid, TouchpointGrid
 from .kpis import KpiGrid
@@ -20,6 +21,7 @@ from .sliders import EmotionSliders, PainScoreSliders
 from .voting import DotVoting
 
 __all__ = [
+    "BlueprintForm",
     "ChartPanel",
     "DotVoting",
     "Editor",
