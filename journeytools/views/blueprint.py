@@ -4,7 +4,8 @@ Both helpers render the report's own section (``report.sections.blueprint``), so
 preview, a gallery picture and the client report can never disagree:
 
 * :func:`preview` — the section inside a ``<div class="jt-report">`` with the report's
-  screen rules for ``.jt-*`` classes (nothing that would restyle the rest of JupyterLab);
+  screen rules for ``.jt-*`` classes, scoped to the preview (nothing else in JupyterLab
+  changes look);
 * :func:`page` — a whole HTML document with the report's full stylesheet and brand colours,
   what ``scripts/gallery_blueprint.py`` screenshots with headless Chromium.
 
@@ -25,7 +26,7 @@ from ..report.sections import Html, ReportContext, blueprint
 from ..scoring import score
 from .tables import note
 
-__all__ = ["page", "preview", "section", "scoped_css"]
+__all__ = ["SCOPE", "page", "preview", "scoped_css", "section"]
 
 
 def section(ws: Workshop, persona: str, today: dt.date | None = None) -> Html:
@@ -37,10 +38,14 @@ def section(ws: Workshop, persona: str, today: dt.date | None = None) -> Html:
     return blueprint(ctx)
 
 
+SCOPE = ".jt-blueprint-preview"
+
+
 @lru_cache(maxsize=1)
 def scoped_css() -> str:
-    """The report's screen rules whose every selector is a ``.jt-*`` class: what a preview
-    needs, without the page-wide rules (fonts of ``body``, ``@page``, print) of the report."""
+    """The report's screen rules for ``.jt-*`` classes, each selector under ``SCOPE``: what a
+    preview needs, and nothing that restyles the rest of JupyterLab (no ``body`` fonts, no
+    ``@page`` or print rules, no rule reaching outside the preview)."""
     import tinycss2
 
     keep = []
@@ -48,9 +53,10 @@ def scoped_css() -> str:
         if rule.type != "qualified-rule":
             continue  # @media print, @page: paper only
         selectors = [s.strip() for s in tinycss2.serialize(rule.prelude).split(",")]
-        if selectors and all(s.startswith(".jt-") for s in selectors):
+        mine = [f"{SCOPE} {s}" for s in selectors if s.startswith(".jt-")]
+        if mine:
             body = " ".join(tinycss2.serialize(rule.content).split())  # one rule a line
-            keep.append(f"{', '.join(selectors)} {{ {body} }}")
+            keep.append(f"{', '.join(mine)} {{ {body} }}")
     return "\n".join(keep)
 
 
@@ -66,8 +72,8 @@ def preview(ws: Workshop, persona: str, today: dt.date | None = None) -> Html:
         name = ws.persona_name(persona.strip().lower())
         return Html(note(f"No blueprint under {name}'s journey yet: add a row with the form "
                          "(or to blueprint.csv) at a touchpoint of this journey.")._repr_html_())
-    return Html(f'<div class="jt-report jt-blueprint-preview" style="{_colors(ws)}">'
-                f"<style>{scoped_css()}</style>{body.html}</div>")
+    return Html(f'<div class="{SCOPE[1:]}"><style>{scoped_css()}</style>'
+                f'<div class="jt-report" style="{_colors(ws)}">{body.html}</div></div>')
 
 
 def page(ws: Workshop, persona: str, today: dt.date | None = None, width: str = "") -> str:
