@@ -54,22 +54,35 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def evidence(
         folder: Path = typer.Argument(..., help="Workshop folder."),
-        events: Path | None = typer.Option(None, "--events", help="Event log: CSV, CSV.gz or Parquet "
-                                              "(default: 'events:' in the mapping)."),
+        events: str | None = typer.Option(None, "--events", help="Event log: CSV, CSV.gz or Parquet "
+                                             "(default: 'events:' in the mapping); with --engine "
+                                             "spark also a glob, a URI such as s3a://bucket/ga4/ "
+                                             "or a table name."),
         mapping: Path | None = typer.Option(None, "--mapping", help="Mapping YAML "
                                                "(default: DIR/evidence/mapping.yml)."),
         segment: str | None = typer.Option(None, "--segment", help="Column to split by, e.g. platform."),
         min_users: int | None = typer.Option(None, "--min-users", min=1,
                                                 help="Suppress rows with fewer users (default 5)."),
         survey: Path | None = typer.Option(None, "--survey", help="CSAT/NPS survey CSV."),
+        engine: str = typer.Option("duckdb", "--engine", help="Where the SQL runs: duckdb "
+                                   "(embedded, default) or spark."),
+        spark_remote: str | None = typer.Option(None, "--spark-remote", help="Spark Connect URL, "
+                                                "e.g. sc://host:15002 (no Java needed here)."),
+        spark_master: str | None = typer.Option(None, "--spark-master", help="Classic Spark "
+                                                "master, e.g. spark://host:7077 or local[4] "
+                                                "(default: a local session on all cores)."),
     ) -> None:
         """Funnel and drop-off per stage/touchpoint from an event log, written to DIR/evidence/."""
+        from ..errors import UsageError
         from ..evidence import update_evidence
         from .common import esc, out, run
 
         def go() -> int:
+            if engine != "spark" and (spark_remote or spark_master):
+                raise UsageError("--spark-remote and --spark-master need --engine spark")
             result = update_evidence(folder, events, mapping, segment=segment,
-                                     min_users=min_users, survey=survey)
+                                     min_users=min_users, survey=survey, engine=engine,
+                                     spark_remote=spark_remote, spark_master=spark_master)
             out.print(funnel_table(result))
             s = result.summary
             privacy = s["privacy"]

@@ -22,17 +22,18 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from ..errors import Problem, ValidationError, quote
+from ..errors import Problem, UsageError, ValidationError, quote
 from ..fsutil import write_atomic
-from .engine import DuckDBEngine
-from .funnel import Published, build_plan, compute_raw, event_stats, exact_event_users, publish
+from .engine import DuckDBEngine, Engine, SparkEngine
+from .funnel import Plan, Published, RawMetrics, build_plan, compute_raw, event_stats, exact_event_users, publish
 from .kpis import kpi_status
-from .mapping import Mapping, load_mapping
+from .mapping import URI, Mapping, load_mapping
 from .readers import EventSource, check_local, open_events
 from .suggest import possible_pain_points
 from .survey import SurveyResult, assumed_vs_measured, read_survey
 
 DEFAULT_MAPPING = Path("evidence") / "mapping.yml"
+ENGINES = ("duckdb", "spark")
 DEFAULT_MEMORY = "1GB"  # DuckDB spills to a temporary folder beyond this: bounded memory
 COUNTS = ("step", "users", "drop_off", "users_to_next", "responses", "issue_events",
           "issue_users", "touchpoint_users")
@@ -108,7 +109,9 @@ def compute_evidence(workshop_dir: str | os.PathLike, events: str | os.PathLike 
                      mapping: str | os.PathLike | None = None, *, segment: str | None = None,
                      min_users: int | None = None, survey: str | os.PathLike | None = None,
                      keep_comments: bool | None = None, memory_limit: str | None = DEFAULT_MEMORY,
-                     threads: int | None = None) -> EvidenceResult:
+                     threads: int | None = None, engine: str = "duckdb",
+                     spark_remote: str | None = None, spark_master: str | None = None,
+                     spark: Any = None) -> EvidenceResult:
     """Funnel, stages, issues, survey, KPIs and suggestions for a workshop; writes nothing.
 
     ``events`` and ``survey`` default to the paths in the mapping (relative to it);
@@ -117,22 +120,35 @@ def compute_evidence(workshop_dir: str | os.PathLike, events: str | os.PathLike 
     (default 1GB; ``None`` = DuckDB's default of 80 % of RAM), spilling to the system's
     temporary folder beyond it, with ``threads`` threads (default: all cores). Raises ``ValidationError`` (file, line,
     column, value) for bad input.
+
+    ``engine="spark"`` runs the same SQL on Spark: on the session ``spark`` if given (left
+    open), else on Spark Connect at ``spark_remote``, a classic session on ``spark_master``, or
+    a local session (stopped afterwards). ``events`` may then also be a glob, a URI Spark reads
+    (``s3a://…``) or a table name; see :mod:`journeytools.evidence.spark`. Only aggregates
+    come back from Spark.
     """
     from ..store.folder import load
 
+    if engine not in ENGINES:
+        raise UsageError(f"unknown evidence engine {engine!r}; expected {' or '.join(ENGINES)}")
+    on_spark = engine == "spark"
     folder = Path(workshop_dir)
     ws = load(folder)
-    for given, what in ((mapping, "mapping file"), (events, "event log"), (survey, "survey file")):
+    local = ((mapping, "mapping file"), (survey, "survey file")) + (() if on_spark else ((events, "event log"),))
+    for given, what in local:
         check_local(given, what)
     m = load_mapping(Path(mapping) if mapping else folder / DEFAULT_MAPPING,
                      list(ws.touchpoints["id"]))
     m = m.replace(segment=segment.strip() if segment else None, min_users=min_users,
                   keep_comments=keep_comments)
-    if not events:
+    if not events and not on_spark:
         check_local(m.events, "event log", m.file, "events")
     if not survey and m.survey is not None:
         check_local(m.survey.file, "survey file", m.file, "survey.file")
-    path = Path(events) if events else _from_mapping(folder, m, m.events, "event log", "events")
+    if on_spark and not events and m.events and URI.match(m.events):
+        events = m.events  # the mapping may name an object-store or HDFS URI for Spark
+    path = (events if on_spark and isinstance(events, str) else Path(events) if events
+            else _from_mapping(folder, m, m.events, "event log", "events"))
     if path is None:
         raise ValidationError([Problem(m.file, None, "events", None, "no event log: pass "
                                        "--events FILE or set 'events:' in the mapping")])
@@ -141,6 +157,23 @@ def compute_evidence(workshop_dir: str | os.PathLike, events: str | os.PathLike 
     survey_result = (read_survey(survey_path, ws, m.survey, m.privacy)
                      if survey_path is not None else None)
     plan = build_plan(ws, m)
+    if on_spark:
+        source, raw = _on_spark(path, m, plan, spark, spark_remote, spark_master)
+    else:
+        source, raw = _on_duckdb(Path(path), m, plan, memory_limit, threads)
+    pub = publish(raw, plan, m.privacy.min_users)
+    result = EvidenceResult(ws, m, pub.funnel, pub.stages, pub.issues, survey_result,
+                            assumed_vs_measured(ws, survey_result),
+                            possible_pain_points(ws, pub.funnel, pub.issues), pd.DataFrame(), {},
+                            folder / "evidence")
+    summary = _summary(result, source, raw, plan.emap, pub)
+    result = EvidenceResult(**{**result.__dict__, "summary": summary})
+    return EvidenceResult(**{**result.__dict__, "kpis": kpi_status(ws.kpis, result)})
+
+
+def _on_duckdb(path: Path, m: Mapping, plan: Plan, memory_limit: str | None,
+               threads: int | None) -> tuple[EventSource, RawMetrics]:
+    """Open the log in an embedded DuckDB and compute the raw metrics."""
     import duckdb
 
     con = duckdb.connect()
@@ -154,24 +187,34 @@ def compute_evidence(workshop_dir: str | os.PathLike, events: str | os.PathLike 
         if threads:
             con.execute(f"SET threads={int(threads)}")
         source = open_events(con, path, m)
-        engine = DuckDBEngine(con)
-        stats = event_stats(engine)
-        _check_rows(con, stats, source, m, plan.emap)
-        stats = _exact_users(engine, stats, plan.emap, m.privacy.min_users)
-        raw = compute_raw(engine, plan, stats)
+        return source, _metrics(DuckDBEngine(con), source, m, plan)
     finally:
         con.close()
-    pub = publish(raw, plan, m.privacy.min_users)
-    result = EvidenceResult(ws, m, pub.funnel, pub.stages, pub.issues, survey_result,
-                            assumed_vs_measured(ws, survey_result),
-                            possible_pain_points(ws, pub.funnel, pub.issues), pd.DataFrame(), {},
-                            folder / "evidence")
-    summary = _summary(result, source, raw, plan.emap, pub)
-    result = EvidenceResult(**{**result.__dict__, "summary": summary})
-    return EvidenceResult(**{**result.__dict__, "kpis": kpi_status(ws.kpis, result)})
 
 
-def _check_rows(con: Any, stats: pd.DataFrame, source: EventSource, m: Mapping,
+def _on_spark(events: str | os.PathLike, m: Mapping, plan: Plan, session: Any, remote: str | None,
+              master: str | None) -> tuple[EventSource, RawMetrics]:
+    """Open the log in Spark (a given session, or one started here and stopped after)."""
+    from .spark import open_spark_events, spark_session
+
+    spark = session if session is not None else spark_session(remote, master)
+    try:
+        source = open_spark_events(spark, os.fspath(events), m)
+        return source, _metrics(SparkEngine(spark), source, m, plan)
+    finally:
+        if session is None:
+            spark.stop()
+
+
+def _metrics(engine: Engine, source: EventSource, m: Mapping, plan: Plan) -> RawMetrics:
+    """The same checks and SQL on any engine, over its ``events`` view."""
+    stats = event_stats(engine)
+    _check_rows(engine, stats, source, m, plan.emap)
+    stats = _exact_users(engine, stats, plan.emap, m.privacy.min_users)
+    return compute_raw(engine, plan, stats)
+
+
+def _check_rows(engine: Engine, stats: pd.DataFrame, source: EventSource, m: Mapping,
                 emap: pd.DataFrame) -> None:
     """Unreadable timestamps and no mapped event at all are errors naming file and column."""
     total, bad = int(stats["n"].sum()), int(stats["bad_ts"].sum())
@@ -180,8 +223,8 @@ def _check_rows(con: Any, stats: pd.DataFrame, source: EventSource, m: Mapping,
         raise ValidationError([Problem(source.file, None, None, None,
                                        "the event log has no rows")])
     if bad:
-        ex = [r[0] for r in con.execute("SELECT DISTINCT ts_raw FROM events WHERE ts IS NULL "
-                                        "LIMIT 3").fetchall()]
+        ex = list(engine.query("SELECT DISTINCT ts_raw FROM events WHERE ts IS NULL "
+                               "LIMIT 3")["ts_raw"])
         shown = ", ".join("blank" if v in (None, "") else quote(v) for v in ex)
         unit = ("" if m.timestamp_unit == "auto" else
                 f" (read as epoch {m.timestamp_unit}, from the mapping's timestamp_unit)")

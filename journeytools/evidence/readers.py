@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import gzip
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,8 @@ from ..errors import Problem, ValidationError, quote
 from .mapping import URI, Mapping
 
 NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
-           "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "DECIMAL")
+           "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "DECIMAL", "INT", "REAL")
+NUMERIC_TYPE = re.compile(r"^(" + "|".join(NUMERIC) + r")\b")  # DuckDB and Spark type names
 TO_MICROS = {"s": 1_000_000, "ms": 1_000, "us": 1, "ns": 0.001}
 MAX_US = 253402300799000000  # 9999-12-31
 
@@ -142,6 +144,114 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+@dataclass(frozen=True)
+class Dialect:
+    """How one SQL engine spells what the events view needs (DuckDB here, Spark in spark.py)."""
+
+    quote: Callable[[str], str]
+    text: str                                  # the string type for CAST
+    from_micros: Callable[[str], str]          # integer microseconds -> TIMESTAMP
+    text_to_ts: Callable[[str], str]           # text date -> TIMESTAMP (NULL when unreadable)
+    ts_to_ts: Callable[[str], str]             # TIMESTAMP/DATE column -> UTC TIMESTAMP
+    first_match: Callable[[str, str], str]     # (array of key/value structs, key) -> struct
+    wide_int: str = "HUGEINT"                  # integer type wide enough for ns*1000
+
+
+DUCKDB = Dialect(_q, "VARCHAR", lambda e: f"make_timestamp({e})",
+                 lambda e: f"CAST(TRY_CAST({e} AS TIMESTAMPTZ) AS TIMESTAMP)",
+                 lambda e: f"CAST(CAST({e} AS TIMESTAMPTZ) AS TIMESTAMP)",
+                 lambda arr, key: f"list_filter({arr}, x -> x.key = {key})[1]")
+
+
+class Probe:
+    """What resolving columns needs from an engine: types of the file's columns and of an
+    expression, and small sampling queries (first rows only; nothing else leaves the engine)."""
+
+    source: str                    # FROM clause / view name of the raw file
+    types: dict[str, str]          # top-level column -> upper-case type name
+
+    def type_of(self, expr: str) -> str | None:  # pragma: no cover - interface
+        """The type of ``expr`` over the source, ``None`` when it is not valid there."""
+        raise NotImplementedError
+
+    def rows(self, sql: str) -> list[tuple]:  # pragma: no cover - interface
+        """A small query's rows."""
+        raise NotImplementedError
+
+
+class DuckProbe(Probe):
+    """A DuckDB connection looking at one file."""
+
+    def __init__(self, con: Any, source: str, types: dict[str, str]) -> None:
+        self.con, self.source, self.types = con, source, types
+
+    def type_of(self, expr: str) -> str | None:
+        try:
+            return str(self.con.execute(f"DESCRIBE SELECT {expr} FROM {self.source}").fetchall()[0][1]).upper()
+        except Exception:  # duckdb.Error: no such field
+            return None
+
+    def rows(self, sql: str) -> list[tuple]:
+        return self.con.execute(sql).fetchall()
+
+
+# GA4's key/value arrays: ``event_params.page_type`` is the value of the param named so.
+KEY_VALUE_ARRAYS = ("event_params", "user_properties", "items")
+GA4_VALUES = ("string_value", "int_value", "double_value", "float_value")
+
+
+def column_expr(probe: Probe, dialect: Dialect, name: str) -> tuple[str, str] | None:
+    """SQL for a mapped column and its type: a column, a nested field (``device.category``)
+    or a GA4 param (``event_params.page_type``); ``None`` when the file has no such thing."""
+    lower = {c.lower(): c for c in probe.types}
+    found = name if name in probe.types else lower.get(name.lower())
+    if found is not None:
+        return dialect.quote(found), probe.types[found]
+    head, _, rest = name.partition(".")
+    top = lower.get(head.lower())
+    if top is None or not rest:
+        return None
+    if top.lower() in KEY_VALUE_ARRAYS:
+        key = "'" + rest.replace("'", "''") + "'"
+        value = f"{dialect.first_match(dialect.quote(top), key)}.value"
+        parts = [f"CAST({value}.{v} AS {dialect.text})" for v in GA4_VALUES
+                 if probe.type_of(f"{value}.{v}") is not None]
+        if not parts:
+            return None
+        expr = f"COALESCE({', '.join(parts)})"
+    else:
+        expr = ".".join([dialect.quote(top)] + [dialect.quote(p) for p in rest.split(".")])
+    dtype = probe.type_of(expr)
+    return None if dtype is None else (expr, dtype)
+
+
+def events_select(probe: Probe, dialect: Dialect, file: str, mapping: Mapping) -> tuple[str, dict[str, str]]:
+    """``SELECT usr, event, seg, ts, ts_raw`` over the probe's source, and role -> column;
+    raises ``ValidationError`` naming every mapped column the file does not have."""
+    wanted = {"user": mapping.user, "event": mapping.event, "timestamp": mapping.timestamp}
+    if mapping.segment:
+        wanted["segment"] = mapping.segment
+    actual, exprs, problems = {}, {}, []
+    for role, col in wanted.items():
+        hit = column_expr(probe, dialect, col)
+        if hit is None:
+            problems.append(missing_column(probe, dialect, file, role, col, mapping))
+        else:
+            exprs[role] = hit
+            actual[role] = next((c for c in probe.types if c.lower() == col.lower()), col)
+    if problems:
+        raise ValidationError(problems)
+    t = dialect.text
+    ts_expr, ts_type = exprs["timestamp"]
+    ts = timestamp_sql(probe, dialect, ts_expr, ts_type, mapping.timestamp_unit)
+    seg = (f"COALESCE(NULLIF(CAST({exprs['segment'][0]} AS {t}), ''), '(blank)')"
+           if "segment" in exprs else "''")
+    select = (f"SELECT {exprs['user'][0]} AS usr, CAST({exprs['event'][0]} AS {t}) AS event, "
+              f"{seg} AS seg, ts, CASE WHEN ts IS NULL THEN CAST({ts_expr} AS {t}) END AS ts_raw "
+              f"FROM (SELECT *, {ts} AS ts FROM {probe.source}) src")
+    return select, actual
+
+
 def open_events(con: Any, path: Path, mapping: Mapping) -> EventSource:
     """Create view ``events(usr, event, seg, ts, ts_raw)`` over ``path``; check the columns.
 
@@ -155,26 +265,8 @@ def open_events(con: Any, path: Path, mapping: Mapping) -> EventSource:
     except Exception as exc:  # duckdb.Error: unreadable file
         raise ValidationError([Problem(str(path), None, None, None,
                                        f"cannot read as {reader.name}: {str(exc).splitlines()[0]}")]) from None
-    types = {row[0]: str(row[1]).upper() for row in described}
-    wanted = {"user": mapping.user, "event": mapping.event, "timestamp": mapping.timestamp}
-    if mapping.segment:
-        wanted["segment"] = mapping.segment
-    actual, problems = {}, []
-    lower = {c.lower(): c for c in types}
-    for role, col in wanted.items():
-        found = col if col in types else lower.get(col.lower())
-        if found is None:
-            problems.append(_missing(con, source, path, role, col, list(types), mapping))
-        else:
-            actual[role] = found
-    if problems:
-        raise ValidationError(problems)
-    ts_col = actual["timestamp"]
-    ts = _timestamp_sql(con, source, ts_col, types[ts_col], mapping.timestamp_unit)
-    seg = f"COALESCE(NULLIF(CAST({_q(actual['segment'])} AS VARCHAR), ''), '(blank)')" if "segment" in actual else "''"
-    select = (f"SELECT {_q(actual['user'])} AS usr, CAST({_q(actual['event'])} AS VARCHAR) AS event, "
-              f"{seg} AS seg, ts, CASE WHEN ts IS NULL THEN CAST({_q(ts_col)} AS VARCHAR) END AS ts_raw "
-              f"FROM (SELECT *, {ts} AS ts FROM {source})")
+    probe = DuckProbe(con, source, {row[0]: str(row[1]).upper() for row in described})
+    select, actual = events_select(probe, DUCKDB, str(path), mapping)
     try:
         if reader.materialize:
             con.execute(f"CREATE OR REPLACE TEMP TABLE events AS {select}")
@@ -186,57 +278,60 @@ def open_events(con: Any, path: Path, mapping: Mapping) -> EventSource:
     return EventSource(str(path), reader.name, actual)
 
 
-def _examples(con: Any, source: str, col: str, n: int = 3) -> list[str]:
-    rows = con.execute(f"SELECT DISTINCT CAST({_q(col)} AS VARCHAR) FROM "
-                       f"(SELECT {_q(col)} FROM {source} LIMIT 200) WHERE {_q(col)} IS NOT NULL "
-                       f"LIMIT {n}").fetchall()
+def _examples(probe: Probe, dialect: Dialect, col: str, n: int = 3) -> list[str]:
+    c = dialect.quote(col)
+    rows = probe.rows(f"SELECT DISTINCT CAST({c} AS {dialect.text}) AS v FROM "
+                      f"(SELECT {c} FROM {probe.source} LIMIT 200) s WHERE {c} IS NOT NULL "
+                      f"LIMIT {n}")
     return [r[0] for r in rows]
 
 
-def _missing(con: Any, source: str, path: Path, role: str, col: str, have: list[str],
-             mapping: Mapping) -> Problem:
+def missing_column(probe: Probe, dialect: Dialect, file: str, role: str, col: str,
+                   mapping: Mapping) -> Problem:
+    """The problem for a mapped column the file lacks: what it has, and a close match."""
+    have = list(probe.types)
     key = f"columns.{role}" + (f" (preset {mapping.preset})" if mapping.preset else "")
     shown = []
     for name in have[:8]:
-        ex = ", ".join(quote(v, 20) for v in _examples(con, source, name, 2))
+        ex = ", ".join(quote(v, 20) for v in _examples(probe, dialect, name, 2))
         shown.append(f"{name} (e.g. {ex})" if ex else name)
     close = difflib.get_close_matches(col, have, n=1, cutoff=0.5)
     hint = f" Did you mean {close[0]!r}? " if close else " "
-    return Problem(str(path), 1, col, quote(col),
+    return Problem(file, 1, col, quote(col),
                    f"the {role} column {col!r} is not in the file (set by {key} in "
                    f"{Path(mapping.file).name}).{hint}The file has: {'; '.join(shown)}"
                    + (" …" if len(have) > 8 else ""))
 
 
-def _epoch_sql(expr: str, unit: str, integer: bool) -> str:
+def _epoch_sql(dialect: Dialect, expr: str, unit: str, integer: bool) -> str:
     factor = TO_MICROS[unit]
     if integer and unit != "ns":
-        micros = f"(CAST({expr} AS HUGEINT) * {factor})"
+        micros = f"(CAST({expr} AS {dialect.wide_int}) * {factor})"
     else:
         micros = f"round(TRY_CAST({expr} AS DOUBLE) * {factor})"
     return (f"CASE WHEN {micros} BETWEEN -{MAX_US} AND {MAX_US} "
-            f"THEN make_timestamp(CAST({micros} AS BIGINT)) END")
+            f"THEN {dialect.from_micros(f'CAST({micros} AS BIGINT)')} END")
 
 
-def _guess_unit(con: Any, source: str, col: str) -> str:
-    row = con.execute(f"SELECT median(abs(TRY_CAST({_q(col)} AS DOUBLE))) FROM "
-                      f"(SELECT {_q(col)} FROM {source} LIMIT 1000)").fetchone()
-    big = row[0] or 0
+def _guess_unit(probe: Probe, expr: str) -> str:
+    row = probe.rows(f"SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(TRY_CAST(v AS DOUBLE))) "
+                     f"FROM (SELECT {expr} AS v FROM {probe.source} LIMIT 1000) s")
+    big = row[0][0] or 0
     return "ns" if big > 1e17 else "us" if big > 1e14 else "ms" if big > 1e11 else "s"
 
 
-def _timestamp_sql(con: Any, source: str, col: str, dtype: str, unit: str) -> str:
+def timestamp_sql(probe: Probe, dialect: Dialect, expr: str, dtype: str, unit: str) -> str:
     """SQL turning the timestamp column into a UTC TIMESTAMP (NULL when unreadable)."""
-    c = _q(col)
     if dtype.startswith(("TIMESTAMP", "DATE")):
-        return f"CAST(CAST({c} AS TIMESTAMPTZ) AS TIMESTAMP)"
-    numeric = dtype.startswith(NUMERIC)
+        return dialect.ts_to_ts(expr)
+    numeric = NUMERIC_TYPE.match(dtype) is not None
     if not numeric:  # text: epoch numbers or dates, whatever most of a sample is
-        share = con.execute(f"SELECT avg(CASE WHEN TRY_CAST({c} AS DOUBLE) IS NULL THEN 0 ELSE 1 END) "
-                            f"FROM (SELECT {c} FROM {source} WHERE {c} IS NOT NULL LIMIT 1000)").fetchone()[0]
+        share = probe.rows(f"SELECT avg(CASE WHEN TRY_CAST(v AS DOUBLE) IS NULL THEN 0 ELSE 1 END) "
+                           f"FROM (SELECT {expr} AS v FROM {probe.source} WHERE {expr} IS NOT NULL "
+                           "LIMIT 1000) s")[0][0]
         if not share or share < 0.5:  # mostly dates as text
-            return f"CAST(TRY_CAST({c} AS TIMESTAMPTZ) AS TIMESTAMP)"
+            return dialect.text_to_ts(expr)
     if unit == "auto":
-        unit = _guess_unit(con, source, col)
-    integer = numeric and not dtype.startswith(("FLOAT", "DOUBLE", "DECIMAL"))
-    return _epoch_sql(c, unit, integer)
+        unit = _guess_unit(probe, expr)
+    integer = numeric and not dtype.startswith(("FLOAT", "DOUBLE", "DECIMAL", "REAL"))
+    return _epoch_sql(dialect, expr, unit, integer)
