@@ -50,6 +50,7 @@ test-fast: setup
 
 gallery: setup
 	$(BIN)/python -m journeytools.charts.gallery docs/gallery
+	$(BIN)/python scripts/gallery_blueprint.py docs/gallery  # HTML blueprint (Chromium), current vs future
 
 slides: setup
 	bash scripts/preview-slides.sh out/slides
