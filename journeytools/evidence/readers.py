@@ -160,7 +160,7 @@ class Dialect:
 DUCKDB = Dialect(_q, "VARCHAR", lambda e: f"make_timestamp({e})",
                  lambda e: f"CAST(TRY_CAST({e} AS TIMESTAMPTZ) AS TIMESTAMP)",
                  lambda e: f"CAST(CAST({e} AS TIMESTAMPTZ) AS TIMESTAMP)",
-                 lambda arr, key: f"list_filter({arr}, x -> x.key = {key})[1]")
+                 lambda arr, key: f"list_filter({arr}, lambda x: x.key = {key})[1]")
 
 
 class Probe:
