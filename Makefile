@@ -61,7 +61,7 @@ bench: setup
 spark: setup
 	command -v java >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq --no-install-recommends default-jre-headless)
 	$(BIN)/python -m pip install --quiet -e '.[spark]'
-	$(BIN)/python -m pytest -q tests/evidence/test_spark.py
+	$(BIN)/python -m pytest -q -rs tests/evidence/test_spark.py tests/evidence/test_spark_cli.py
 
 clean:
 	rm -rf $(VENV) node_modules out .pytest_cache .hypothesis

@@ -10,10 +10,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from shoplog import generate
 from typer.testing import CliRunner
 
 from journeytools.evidence import compute_evidence
+
+from shoplog import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUTS = ("funnel.csv", "stages.csv", "issues.csv", "summary.yml")
