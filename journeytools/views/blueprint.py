@@ -66,10 +66,16 @@ def _colors(ws: Workshop) -> str:
 
 def preview(ws: Workshop, persona: str, today: dt.date | None = None) -> Html:
     """The persona's blueprint for a notebook cell, styled as in the report; a note when the
-    workshop has no blueprint rows under this persona's journey yet."""
-    body = section(ws, persona, today)
+    workshop has no blueprint rows under this persona's journey yet, or no such persona (a
+    notebook's ``persona`` parameter pointing at another map: a note, not a traceback)."""
+    pid = persona.strip().lower()
+    if pid not in set(ws.personas["id"]):
+        known = ", ".join(ws.personas["id"]) or "none yet"
+        return Html(note(f"No persona {persona!r} in this map (personas: {known}): set the "
+                         "persona to one of them to see its blueprint.", "warning")._repr_html_())
+    body = section(ws, pid, today)
     if not body.html.strip():
-        name = ws.persona_name(persona.strip().lower())
+        name = ws.persona_name(pid)
         return Html(note(f"No blueprint under {name}'s journey yet: add a row with the form "
                          "(or to blueprint.csv) at a touchpoint of this journey.")._repr_html_())
     return Html(f'<div class="{SCOPE[1:]}"><style>{scoped_css()}</style>'

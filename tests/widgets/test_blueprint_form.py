@@ -113,3 +113,5 @@ def test_preview_is_the_report_section_with_its_styles(luggage: Path) -> None:
     assert ".jt-blueprint-preview .jt-report .jt-table td" in css  # the table borders
     empty = write_workshop(luggage.parent / "bikes")
     assert "No blueprint under Carla the commuter" in bpv.preview(jt.load(empty), "commuter").html
+    assert "No persona &#x27;mia&#x27; in this map (personas: commuter, racer)" in \
+        bpv.preview(jt.load(empty), "mia").html
