@@ -16,6 +16,9 @@ there and pass an engine whose ``query`` sends SQL to it (see ``SparkEngine``).
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -71,13 +74,16 @@ class SparkEngine:
     spark: Any
 
     def query(self, sql: str) -> pd.DataFrame:
-        return self.spark.sql(sql).toPandas()
+        with _quiet():  # only ever an aggregate: the metrics SQL groups first
+            frame: pd.DataFrame = self.spark.sql(sql).toPandas()
+        return frame
 
     def materialize(self, name: str, sql: str) -> None:
         self.spark.sql(sql).cache().createOrReplaceTempView(name)
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
-        self.spark.createDataFrame(frame).createOrReplaceTempView(name)
+        with _quiet():
+            self.spark.createDataFrame(frame).createOrReplaceTempView(name)
 
     def median(self, expr: str) -> str:
         return f"percentile({expr}, 0.5)"
@@ -90,3 +96,12 @@ class SparkEngine:
 
     def user_key(self, expr: str) -> str:
         return f"xxhash64({expr})"
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Hide pyspark's pandas-version warnings, which a user of the command cannot act on."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        yield
