@@ -57,6 +57,8 @@ def scoped_css() -> str:
         if mine:
             body = " ".join(tinycss2.serialize(rule.content).split())  # one rule a line
             keep.append(f"{', '.join(mine)} {{ {body} }}")
+    # JupyterLab tints odd table rows and the row under the pointer: the report does not
+    keep.append(f"{SCOPE} tbody tr, {SCOPE} tbody tr:hover {{ background: transparent; }}")
     return "\n".join(keep)
 
 

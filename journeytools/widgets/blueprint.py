@@ -110,8 +110,8 @@ class BlueprintForm(Editor):
         self.text = _area(placeholder="what happens here, e.g. 'Stock sync job runs every 15 min'")
         self.owner = _text(placeholder="the team that owns it, e.g. E-commerce engineering")
         self.system = _text(placeholder="the system it runs on, e.g. Stock API")
-        self.minutes = _text(placeholder="how long it takes, blank if unknown", width="10em")
-        self.fails = w.Checkbox(False, indent=False)
+        self.minutes = _text(placeholder="e.g. 15", width="10em")
+        self.fails = w.Checkbox(False)  # indented: its label in the column of labels
         self.row_status = w.Dropdown(options=list(BLUEPRINT_STATUSES), value="assumed")
         pp = ws.pain_points
         self.causes = w.SelectMultiple(
@@ -155,6 +155,8 @@ class BlueprintForm(Editor):
                 f"causes {len(self.causes.value)} pain point(s)"
         if name == "owner" and not self.owner.value.strip():
             return "no owner: the report lists it as a gap"
+        if name == "minutes" and not self.minutes.value.strip():
+            return "how long it takes; blank if unknown"
         if name == "persona" and self.persona.value == "*":
             return "shown under every persona who visits this touchpoint"
         return ""
