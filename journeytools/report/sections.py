@@ -21,7 +21,7 @@ from ..model.workshop import Workshop
 from ..scoring import Scores, emotion_curve, journey, score, split_list
 from ..store.folder import load
 from ..store.future import comparison_pair
-from ..vocab import number, pain_formula
+from ..vocab import number, pain_formula, shorten
 from .html import MACROS, environment, figure, render
 
 SECTIONS = (
@@ -558,7 +558,7 @@ def blueprint(ctx: ReportContext) -> Html:
             cell = procs[(procs["touchpoint"] == tid) & (procs["lane"] == lane)]
             lanes[lane] = [{"text": r.text, "owner": r.owner, "system": r.system, "fails": r.fails,
                             "status": r.status,
-                            "causes": [pain_text.get(c, c) for c in r.causes if c in pain_text]}
+                            "causes": [shorten(pain_text[c], 60) for c in r.causes if c in pain_text]}
                            for r in cell.itertuples()]
         columns.append({"stage": stage_names.get(tp_stage.get(tid, ""), ""), "touchpoint": tp_names.get(tid, tid),
                         "actions": actions, "lanes": lanes})
