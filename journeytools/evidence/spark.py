@@ -55,7 +55,8 @@ def spark_session(remote: str | None = None, master: str | None = None) -> Any:
     except ImportError:
         raise UsageError(f"the Spark engine is not installed: {INSTALL}") from None
     builder = SparkSession.builder.appName("journeytools-evidence")
-    builder = builder.config("spark.sql.session.timeZone", "UTC")
+    builder = (builder.config("spark.sql.session.timeZone", "UTC")
+               .config("spark.ui.showConsoleProgress", "false"))  # our output, not stage bars
     if remote:
         try:
             return builder.remote(remote).getOrCreate()
