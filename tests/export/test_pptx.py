@@ -53,7 +53,8 @@ def test_deck_structure(luggage: Path, tmp_path: Path, charts) -> None:  # noqa:
     assert titles[1] == "Where it hurts, persona by stage"
     for name in ("Mia", "Andy", "Greta"):
         assert _sections(titles, name) == ["at a glance", "journey map", "emotion curve",
-                                           "top pain points", "top opportunities"]
+                                           "top pain points", "service blueprint",
+                                           "root causes of the pain points", "top opportunities"]
     # the map is split over slides, a few stages each, named by their stages
     maps = [t for t in titles if t.startswith("Mia: journey map")]
     assert maps[0] == "Mia: journey map, Awareness to Purchase"
@@ -92,7 +93,8 @@ def test_one_persona(luggage: Path, tmp_path: Path, charts) -> None:  # noqa: AN
     path = export_pptx(jt.load(luggage), tmp_path / "andy.pptx", persona="andy", charts=charts)
     titles = slide_titles(path)
     assert _sections(titles, "Andy") == ["at a glance", "journey map", "emotion curve",
-                                         "top pain points", "top opportunities"]
+                                         "top pain points", "service blueprint",
+                                           "root causes of the pain points", "top opportunities"]
     assert not any(t.startswith(("Mia", "Greta")) for t in titles)
     assert titles[-3:] == ["Plan per stage", "Where to start: impact and effort", "Next steps"]
     assert charts.calls[-1] == ("priority_matrix", "andy")
@@ -109,5 +111,6 @@ def test_with_the_real_charts(luggage: Path, tmp_path: Path) -> None:
     assert titles[:3] == ["Online luggage store — purchase journey",
                           "Where it hurts, persona by stage", "Mia: at a glance"]
     assert _sections(titles, "Mia") == ["at a glance", "journey map", "emotion curve",
-                                        "top pain points", "top opportunities"]
+                                        "top pain points", "service blueprint",
+                                           "root causes of the pain points", "top opportunities"]
     assert titles[-1] == "Next steps"

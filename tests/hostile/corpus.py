@@ -147,6 +147,7 @@ def logo_symlink_outside(folder: Path) -> None:
     outside = folder.parent / "outside"
     outside.mkdir(exist_ok=True)
     (outside / "secret.png").write_bytes(png())  # even a real image: it is not the client's
+    (folder / "logo.png").unlink(missing_ok=True)  # the worked example has a logo of its own
     (folder / "logo.png").symlink_to(outside / "secret.png")
     set_logo(folder, "logo.png")
 

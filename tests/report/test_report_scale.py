@@ -82,7 +82,7 @@ def test_pain_table_shows_top_rows_and_counts_the_rest(ctx):
     assert f">{pains['id'].iloc[0]}<" in html and f">{pains['id'].iloc[TOP_ROWS - 1]}<" in html
     assert f">{pains['id'].iloc[TOP_ROWS]}<" not in html
     hottest = {s.id: s.name for s in ctx.ws.stages}[scoring.hottest_stage(ctx.ws, "mia")]
-    assert f"The hottest stage is {hottest}." in unescape(html)  # over every pain point
+    assert f"The hottest stage is {hottest} (weighted pain " in unescape(html)  # over every pain point
 
 
 def test_map_table_cells_are_capped_with_exact_counts(ctx):
@@ -159,7 +159,9 @@ def test_opportunity_table_is_capped(ctx):
     html = S.opportunities(ctx).html
     assert _rows(html) == TOP_ROWS
     assert f"… and {len(scored) - TOP_ROWS:,} more opportunities" in html
-    assert f"and {len(scored) - 12:,} more" in html  # the matrix's alt text names the first 12
+    # the matrix draws the top 200 and its alt text points to the data table for the rest
+    assert f"the top 200 of {len(scored):,} scored opportunities" in html
+    assert "and more in the data table under the chart." in html
 
 
 @pytest.mark.slow
