@@ -34,7 +34,8 @@ MAX_LABELS = 24
 SMALL_MULTIPLES = 6  # more personas than this: one panel each instead of one crowded axis
 FACET_COLUMNS = 5
 POINT_COLUMNS = ["persona", "persona_name", "state", "step", "stage", "stage_name", "touchpoint",
-                 "touchpoint_name", "emotion", "drop", "moment_of_truth", "x"]
+                 "touchpoint_name", "emotion", "drop", "moment_of_truth", "delight", "x"]
+DELIGHT = "#0B7A3B"  # moments of delight: a green that reads on white (5.6:1)
 
 
 class _LineStyle(TypedDict):
@@ -229,19 +230,25 @@ def emotion_curves(ws: Workshop, personas: str | list[str] | None = None) -> Fig
             if len(mot):
                 ax.scatter(mot["x"], mot["emotion"], s=(22 if not many else 15) ** 2, facecolors="none",
                            edgecolors="#000000", linewidths=1.3, zorder=3.5, gid=f"mot:{pid}")
+            peaks = pts[pts["delight"].fillna(False).astype(bool)]
+            if len(peaks):  # peaks to keep and amplify: a small star above the point
+                ax.scatter(peaks["x"], peaks["emotion"] + 0.32, s=(9 if not many else 7) ** 2, marker="*",
+                           color=DELIGHT, linewidths=0, zorder=4.5, gid=f"delight:{pid}")
         points = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=POINT_COLUMNS)
         mot_handle = Line2D([], [], ls="none", marker="o", ms=11, mfc="none", mec="#000000",
                             mew=1.3, label="moment of truth")
+        delight_handle = Line2D([], [], ls="none", marker="*", ms=10, color=DELIGHT, label="moment of delight")
         title = (f"Emotion curve — {ws.persona_name(ids[0])}" if len(ids) == 1
                  else f"Emotion curves — {len(ids)} personas")
         ax.set_title("\n".join(wrap(title, (width - 1) * 72, theme.font_size + 3, weight="bold",
                                     max_lines=1)), color=theme.strong, pad=10)
         if many:
-            fig.legend(handles=handles + [mot_handle], loc="outside lower center",
+            fig.legend(handles=handles + [mot_handle, delight_handle], loc="outside lower center",
                        ncol=min(5, len(handles) + 1), fontsize=theme.font_size - 0.5,
                        handlelength=1.8, columnspacing=1.4)
         else:
-            ax.legend(handles=[mot_handle], loc="upper right", fontsize=theme.font_size - 0.5,
+            ax.legend(handles=[mot_handle, delight_handle], loc="upper right", ncol=2,
+                      fontsize=theme.font_size - 0.5,
                       bbox_to_anchor=(1.0, 1.08), borderaxespad=0)
         if not len(points):
             what = "No personas" if not ids else "No emotions recorded for " + (

@@ -307,3 +307,15 @@ def test_direct_labels_are_readable_on_white(lug):
 
         assert contrast(to_hex(ann.get_color()), "#FFFFFF") >= 4.5, ann.get_gid()
     assert np.isfinite([a.xy[0] for a in by_gid(fig, "end-label:")]).all()
+
+
+def test_emotion_curve_marks_moments_of_delight():
+    import journeytools as jt
+    from journeytools import charts, scoring
+
+    ws = jt.load(Path(__file__).resolve().parents[2] / "workshops" / "luggage-store")
+    fig = charts.emotion_curves(ws, "mia")
+    stars = [c for c in fig.axes[0].collections if c.get_gid() == "delight:mia"]
+    curve = scoring.emotion_curve(ws, "mia")
+    assert len(stars) == 1 and len(stars[0].get_offsets()) == int(curve["delight"].sum()) > 0
+    assert "moment of delight" in [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
