@@ -497,8 +497,13 @@ class _JourneyMap:
             if mot.any():
                 ax.scatter(xs[mot], ys[mot], s=25 ** 2, facecolors="none", edgecolors="#000000",
                            linewidths=1.4, zorder=4.5, gid="moments-of-truth")
+            peak = self.curve["delight"].to_numpy(bool)
+            if peak.any():  # moments of delight: a star above the face (y grows downwards here)
+                ax.scatter(xs[peak], ys[peak] - 0.24, s=10 ** 2, marker="*", color="#0B7A3B",
+                           linewidths=0, zorder=4.6, gid="moments-of-delight")
             draw_faces(ax, xs, ys, em["emotion"].astype(float).to_numpy(), th, size=15)
-        ax.text(MARGIN, y + h - PAD, "◯ moment of truth", fontsize=SMALL, va="bottom", color=th.muted)
+        ax.text(MARGIN, y + h - PAD, "◯ moment of truth   ★ moment of delight", fontsize=SMALL,
+                va="bottom", color=th.muted)
 
     def _footer(self, y: float) -> None:
         ax, th = self.ax, self.theme

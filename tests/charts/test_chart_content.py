@@ -319,3 +319,13 @@ def test_emotion_curve_marks_moments_of_delight():
     curve = scoring.emotion_curve(ws, "mia")
     assert len(stars) == 1 and len(stars[0].get_offsets()) == int(curve["delight"].sum()) > 0
     assert "moment of delight" in [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+
+
+def test_journey_map_marks_moments_of_delight():
+    import journeytools as jt
+    from journeytools import charts, scoring
+
+    ws = jt.load(Path(__file__).resolve().parents[2] / "workshops" / "luggage-store")
+    fig = charts.journey_map(ws, "andy")
+    stars = [c for c in fig.axes[0].collections if c.get_gid() == "moments-of-delight"]
+    assert len(stars) == 1 and len(stars[0].get_offsets()) == int(scoring.emotion_curve(ws, "andy")["delight"].sum())
