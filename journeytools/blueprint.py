@@ -74,17 +74,17 @@ def persona_rows(ws: Workshop, persona: str, pains: pd.DataFrame) -> pd.DataFram
 def root_causes(ws: Workshop, pains: pd.DataFrame, persona: str | None = None) -> pd.DataFrame:
     """Pain point → the process that causes it → lane → owner → system, in pain rank order
     (``pains``: a ranked pain table, the map's or a persona's view)."""
-    procs = rows(ws, persona)
-    by_pain: dict[str, list[int]] = {}
-    for i, causes in enumerate(procs["causes"]):
-        for pid in causes:
-            by_pain.setdefault(pid, []).append(i)
+    procs = rows(ws, persona).to_dict("records")
+    by_pain: dict[str, list[dict]] = {}
+    for p in procs:
+        for pid in p["causes"]:
+            by_pain.setdefault(pid, []).append(p)
     records = []
-    for r in pains.itertuples():
-        for i in by_pain.get(str(r.id), []):
-            p = procs.iloc[i]
-            records.append({"pain_point": r.id, "description": r.description, "persona": r.persona,
-                            "weighted_pain": float(r.weighted_pain), "rank": int(r.rank),
+    for pid, desc, who, value, rank in zip(pains["id"], pains["description"], pains["persona"],
+                                           pains["weighted_pain"], pains["rank"]):
+        for p in by_pain.get(str(pid), []):
+            records.append({"pain_point": pid, "description": desc, "persona": who,
+                            "weighted_pain": float(value), "rank": int(rank),
                             "process": p["text"], "lane": p["lane"], "owner": p["owner"],
                             "system": p["system"], "touchpoint": p["touchpoint"],
                             "fails": bool(p["fails"]), "status": p["status"]})

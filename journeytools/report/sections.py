@@ -549,19 +549,22 @@ def blueprint(ctx: ReportContext) -> Html:
                    key=lambda t: order.get(tp_stage.get(t, ""), len(order)))
     tp_names = dict(zip(ctx.ws.touchpoints["id"], ctx.ws.touchpoints["name"]))
     stage_names = {st.id: st.name for st in ctx.ws.stages}
+    # one pass over plain records: the cells of a blueprint are many and small
+    cells: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in procs.to_dict("records"):
+        cells.setdefault((r["touchpoint"], r["lane"]), []).append(
+            {"text": r["text"], "owner": r["owner"], "system": r["system"], "fails": r["fails"],
+             "status": r["status"],
+             "causes": [shorten(pain_text[c], 60) for c in r["causes"] if c in pain_text]})
+    actions: dict[str, list[str]] = {}
+    for tid, action in zip(steps["touchpoint"], steps["action"]):
+        if action:
+            actions.setdefault(tid, []).append(action)
     columns = []
     for tid in sorted(shown_tps + extra, key=lambda t: order.get(tp_stage.get(t, ""), len(order))):
-        mine = steps[steps["touchpoint"] == tid]
-        actions = [a for a in mine["action"] if a] if len(mine) else []
-        lanes = {}
-        for lane in bp.LANES_ORDER:
-            cell = procs[(procs["touchpoint"] == tid) & (procs["lane"] == lane)]
-            lanes[lane] = [{"text": r.text, "owner": r.owner, "system": r.system, "fails": r.fails,
-                            "status": r.status,
-                            "causes": [shorten(pain_text[c], 60) for c in r.causes if c in pain_text]}
-                           for r in cell.itertuples()]
         columns.append({"stage": stage_names.get(tp_stage.get(tid, ""), ""), "touchpoint": tp_names.get(tid, tid),
-                        "actions": actions, "lanes": lanes})
+                        "actions": actions.get(tid, []),
+                        "lanes": {lane: cells.get((tid, lane), []) for lane in bp.LANES_ORDER}})
     causes = bp.root_causes(ctx.ws, pains, ctx.persona)
     top_ids = list(dict.fromkeys(causes["pain_point"]))[:TOP_ROWS]
     roots = [{"rank": int(r.rank), "pain": r.description, "value": number(r.weighted_pain),
