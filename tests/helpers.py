@@ -132,3 +132,14 @@ def write_portfolio(root: Path, yml: str | None = None, library: str | None = LI
         "branding: {company: Spoke & Chain, primary_color: \"#2E7D32\"}\n"), encoding="utf-8")
     return root
 
+
+
+def ctrl_c_works() -> None:
+    """``preexec_fn`` for a command a test stops with Ctrl-C (SIGINT): the default disposition,
+    as a terminal gives it. A test worker may run with SIGINT ignored (pytest-xdist workers, or a
+    library that ignored it in-process), and an ignored signal stays ignored across exec, so
+    Python would not turn Ctrl-C into KeyboardInterrupt and the command would rightly ignore it."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])

@@ -21,6 +21,8 @@ import pytest
 
 from journeytools.report.build import report_notebook
 
+from helpers import ctrl_c_works
+
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process tree checks on Linux")]
 
@@ -45,7 +47,7 @@ def _start(tmp_path: Path, luggage: Path, kernels: str = "fork") -> tuple[subpro
     cmd = [sys.executable, "-m", "journeytools", "report", str(luggage), "-o", str(out),
            "--notebook", str(_busy_notebook(tmp_path)), "--format", "html,pdf", "--jobs", "2",
            "--today", TODAY, "--kernels", kernels]
-    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(preexec_fn=ctrl_c_works, args=cmd, start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=open(tmp_path / "stderr.txt", "wb"))  # noqa: SIM115
     return proc, out
 
@@ -175,7 +177,7 @@ def test_normal_end_leaves_nothing_running(tmp_path, luggage):
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "journeytools", "report", str(luggage), "-o", str(out),
            "--format", "html,pdf", "--jobs", "2", "--today", TODAY]
-    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(preexec_fn=ctrl_c_works, args=cmd, start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     cli, seen = psutil.Process(proc.pid), {}
     try:

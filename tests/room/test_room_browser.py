@@ -20,6 +20,8 @@ import pytest
 import journeytools as jt
 from journeytools.room.server import free_port
 
+from helpers import ctrl_c_works
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -89,7 +91,8 @@ def rooms(luggage: Path, tmp_path: Path) -> Iterator[tuple[int, int]]:
         for extra in ([], ["--facilitator"]):
             port = free_port()
             log = tmp_path / f"serve-{port}.log"
-            proc = subprocess.Popen([*serve_command(), str(luggage), "--port", str(port), *extra],
+            proc = subprocess.Popen(preexec_fn=ctrl_c_works,
+                                    args=[*serve_command(), str(luggage), "--port", str(port), *extra],
                                     stdout=log.open("wb"), stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL, start_new_session=True)
             procs.append((proc, port, log))
@@ -212,7 +215,7 @@ def light_room(luggage: Path, tmp_path: Path) -> Iterator[tuple[int, Path]]:
     meta.write_text(text, encoding="utf-8")
     port = free_port()
     log = tmp_path / "serve-phone.log"
-    proc = subprocess.Popen([*serve_command(), str(luggage), "--port", str(port)],
+    proc = subprocess.Popen(preexec_fn=ctrl_c_works, args=[*serve_command(), str(luggage), "--port", str(port)],
                             stdout=log.open("wb"), stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, start_new_session=True)
     try:

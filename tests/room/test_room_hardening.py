@@ -14,6 +14,8 @@ from journeytools.room.guard import APOLOGY, quiet_tracebacks
 from journeytools.room.launch import host_allowed
 from journeytools.room.server import kernel_count, serve
 
+from helpers import ctrl_c_works
+
 
 def _get(port: int, path: str = "/", host: str | None = None,
          headers: dict[str, str] | None = None) -> tuple[int, str]:
@@ -182,7 +184,7 @@ def test_ctrl_c_on_serve_stops_voila_and_its_kernels(luggage: Path, tmp_path: Pa
 
     port = free_port()
     out = tmp_path / "serve.log"
-    proc = subprocess.Popen([sys.executable, "-m", "journeytools", "serve", str(luggage),
+    proc = subprocess.Popen(preexec_fn=ctrl_c_works, args=[sys.executable, "-m", "journeytools", "serve", str(luggage),
                              "--port", str(port)], stdout=out.open("wb"), stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, start_new_session=True)
     try:
