@@ -135,11 +135,13 @@ def write_portfolio(root: Path, yml: str | None = None, library: str | None = LI
 
 
 def ctrl_c_works() -> None:
-    """``preexec_fn`` for a command a test stops with Ctrl-C (SIGINT): the default disposition,
-    as a terminal gives it. A test worker may run with SIGINT ignored (pytest-xdist workers, or a
-    library that ignored it in-process), and an ignored signal stays ignored across exec, so
-    Python would not turn Ctrl-C into KeyboardInterrupt and the command would rightly ignore it."""
+    """``preexec_fn`` for a command a test stops with a signal (Ctrl-C's SIGINT, SIGTERM,
+    SIGHUP): the default dispositions, as a terminal gives them. The test run itself may have
+    some ignored (an xdist worker or a library ignoring SIGINT in-process, the suite started
+    under ``nohup``), and an ignored signal stays ignored across exec, so the command would
+    rightly leave it alone."""
     import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_SETMASK, [])
