@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +167,18 @@ def personal_warnings(ws: Workshop, lines: Lines) -> list[Problem]:
     hold an e-mail address, phone number or card number (see :mod:`.personal`), without the
     value."""
     out: list[Problem] = []
+    for file, column, series, rows in _text_columns(ws, lines):
+        maybe = series.astype(str).str.contains(_MAYBE_PERSONAL, regex=True, na=False).to_numpy()
+        for i in np.flatnonzero(maybe).tolist():
+            out += scan_cells(file, column, [series.iloc[i]], [rows[i]])
+    if ws.path is not None:
+        out += scan_evidence(Path(ws.path))
+    return out
+
+
+def _text_columns(ws: Workshop, lines: Lines) -> Iterator[tuple[str, str, pd.Series, Sequence[int]]]:
+    """(file, column, cells, line of each row) of every free-text column of every table with
+    rows: columns of numbers, ids, references and choices are checked by their own rules."""
     for name, spec in TABLES.items():
         frame = ws.tables[name]
         if not len(frame):
@@ -179,12 +191,7 @@ def personal_warnings(ws: Workshop, lines: Lines) -> list[Problem]:
             series = frame[column]
             if series.dtype != object and not pd.api.types.is_string_dtype(series.dtype):
                 continue
-            maybe = series.astype(str).str.contains(_MAYBE_PERSONAL, regex=True, na=False).to_numpy()
-            for i in np.flatnonzero(maybe).tolist():
-                out += scan_cells(spec.file, str(column), [series.iloc[i]], [rows[i]])
-    if ws.path is not None:
-        out += scan_evidence(Path(ws.path))
-    return out
+            yield spec.file, str(column), series, rows
 
 
 def formula_warnings(ws: Workshop, lines: Lines) -> list[Problem]:
@@ -192,27 +199,16 @@ def formula_warnings(ws: Workshop, lines: Lines) -> list[Problem]:
     ``@…``; ``-…`` unless it is a number), naming file, line and column. Columns of numbers,
     ids, references and choices are checked by their own rules instead."""
     out: list[Problem] = []
-    for name, spec in TABLES.items():
-        frame = ws.tables[name]
-        if not len(frame):
-            continue
-        rows = _lines(lines, name, len(frame))
-        for column in frame.columns:
-            col = spec.by_name.get(str(column))
-            if col is not None and col.kind != "text":
-                continue
-            series = frame[column]
-            if series.dtype != object and not pd.api.types.is_string_dtype(series.dtype):
-                continue
-            first = series.map(lambda v: v[:1] if isinstance(v, str) else "")
-            candidates = np.flatnonzero(first.isin(("=", "+", "-", "@", "\t", "\r")).to_numpy())
-            for i in candidates.tolist():
-                text = series.iloc[i]
-                lead = formula_lead(text)
-                if lead:
-                    out.append(Problem(spec.file, rows[i], str(column), quote(text),
-                                       formula_message(lead) + "; start it with a word if it "
-                                       "is meant as text", "warning"))
+    for file, column, series, rows in _text_columns(ws, lines):
+        first = series.map(lambda v: v[:1] if isinstance(v, str) else "")
+        candidates = np.flatnonzero(first.isin(("=", "+", "-", "@", "\t", "\r")).to_numpy())
+        for i in candidates.tolist():
+            text = series.iloc[i]
+            lead = formula_lead(text)
+            if lead:
+                out.append(Problem(file, rows[i], column, quote(text),
+                                   formula_message(lead) + "; start it with a word if it "
+                                   "is meant as text", "warning"))
     return out
 
 
